@@ -1,0 +1,93 @@
+package dev.rlcompress.env;
+
+import java.util.SplittableRandom;
+
+/**
+ * Shared mechanics for every environment: the seeded generator, the time limit and the checks on the
+ * action type. Subclasses implement only their dynamics.
+ */
+public abstract class AbstractEnv implements Env {
+  private final String id;
+  private final int maxEpisodeSteps;
+  private final double successThreshold;
+  protected SplittableRandom rng = new SplittableRandom(0);
+  private int elapsed;
+  private boolean needsReset = true;
+
+  protected AbstractEnv(String id, int maxEpisodeSteps, double successThreshold) {
+    this.id = id;
+    this.maxEpisodeSteps = maxEpisodeSteps;
+    this.successThreshold = successThreshold;
+  }
+
+  @Override
+  public final String id() {
+    return id;
+  }
+
+  @Override
+  public final int maxEpisodeSteps() {
+    return maxEpisodeSteps;
+  }
+
+  @Override
+  public final double successThreshold() {
+    return successThreshold;
+  }
+
+  @Override
+  public final float[] reset(long seed) {
+    rng = new SplittableRandom(seed);
+    return reset();
+  }
+
+  @Override
+  public final float[] reset() {
+    elapsed = 0;
+    needsReset = false;
+    return doReset();
+  }
+
+  @Override
+  public final Step step(int action) {
+    if (!(actionSpace() instanceof Space.Discrete d))
+      throw new IllegalArgumentException(id + " has continuous actions; call step(float[])");
+    if (action < 0 || action >= d.n())
+      throw new IllegalArgumentException("action " + action + " outside " + d);
+    checkReady();
+    return limit(doStep(action, null));
+  }
+
+  @Override
+  public final Step step(float[] action) {
+    if (!(actionSpace() instanceof Space.Box b))
+      throw new IllegalArgumentException(id + " has discrete actions; call step(int)");
+    if (action.length != b.flatSize())
+      throw new IllegalArgumentException(
+          "action has " + action.length + " elements, " + id + " expects " + b.flatSize());
+    checkReady();
+    return limit(doStep(-1, action));
+  }
+
+  private void checkReady() {
+    if (needsReset)
+      throw new IllegalStateException(id + ": step() called before reset() or after the episode ended");
+  }
+
+  private Step limit(Step s) {
+    elapsed++;
+    boolean truncated = !s.terminated() && elapsed >= maxEpisodeSteps;
+    if (s.terminated() || truncated) needsReset = true;
+    return truncated ? new Step(s.observation(), s.reward(), false, true) : s;
+  }
+
+  protected abstract float[] doReset();
+
+  /** Dynamics; {@code discrete} is the action for discrete envs, {@code continuous} for Box envs. */
+  protected abstract Step doStep(int discrete, float[] continuous);
+
+  /** Uniform sample in [lo, hi). */
+  protected final double uniform(double lo, double hi) {
+    return lo + (hi - lo) * rng.nextDouble();
+  }
+}

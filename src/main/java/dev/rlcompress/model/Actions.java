@@ -1,0 +1,30 @@
+package dev.rlcompress.model;
+
+import dev.rlcompress.env.Space;
+
+/** Reads a greedy (deterministic) action from an action head's output. */
+public final class Actions {
+  private Actions() {}
+
+  public static int argmax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+    return best;
+  }
+
+  /**
+   * The continuous action for a head output: a Gaussian's mean clipped to the box, or a tanh output in
+   * [-1, 1] rescaled to [low, high].
+   */
+  public static float[] continuous(HeadKind kind, float[] out, Space.Box box) {
+    return switch (kind) {
+      case HeadKind.TanhAction t -> {
+        float[] a = new float[out.length];
+        for (int i = 0; i < out.length; i++) a[i] = t.low()[i] + 0.5f * (out[i] + 1f) * (t.high()[i] - t.low()[i]);
+        yield box.clip(a);
+      }
+      case HeadKind.Gaussian g -> box.clip(out);
+      default -> throw new IllegalArgumentException(kind.tag() + " head does not produce continuous actions");
+    };
+  }
+}

@@ -1,0 +1,86 @@
+package dev.rlcompress.model;
+
+/**
+ * The Java reference forward pass: plain float32 loops, the numerical ground truth that exported
+ * graphs and compressed variants are tested against. Also fast enough to drive rollouts during
+ * training (no JNI crossing per environment step).
+ */
+final class Forward {
+  private Forward() {}
+
+  static float[] run(PolicyModel m, Head head, float[] obs) {
+    if (obs.length != m.inputSize())
+      throw new IllegalArgumentException("observation has " + obs.length + " values, model expects " + m.inputSize());
+    float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
+    int[] shape = m.inputShape().clone();
+    for (Layer l : m.trunk()) {
+      x = apply(l, x, shape);
+      shape = Shapes.propagate(shape, java.util.List.of(l), "");
+    }
+    for (Layer l : head.layers()) {
+      x = apply(l, x, shape);
+      shape = Shapes.propagate(shape, java.util.List.of(l), "");
+    }
+    return x;
+  }
+
+  static float[] apply(Layer l, float[] x, int[] shape) {
+    return switch (l) {
+      case Layer.Linear lin -> linear(lin, x);
+      case Layer.Conv2d c -> conv(c, x, shape[1], shape[2]);
+      case Layer.Activation a -> activation(a, x);
+      case Layer.Flatten f -> x;
+    };
+  }
+
+  static float[] linear(Layer.Linear l, float[] x) {
+    float[] w = l.weight();
+    float[] y = new float[l.out()];
+    int in = l.in();
+    for (int o = 0; o < l.out(); o++) {
+      float acc = 0f;
+      int base = o * in;
+      for (int i = 0; i < in; i++) acc += w[base + i] * x[i];
+      y[o] = acc + l.bias()[o];
+    }
+    return y;
+  }
+
+  static float[] activation(Layer.Activation a, float[] x) {
+    float[] y = new float[x.length];
+    switch (a.kind()) {
+      case RELU -> {
+        for (int i = 0; i < x.length; i++) y[i] = Math.max(0f, x[i]);
+      }
+      case TANH -> {
+        for (int i = 0; i < x.length; i++) y[i] = (float) Math.tanh(x[i]);
+      }
+    }
+    return y;
+  }
+
+  static float[] conv(Layer.Conv2d c, float[] x, int h, int w) {
+    int oh = c.outSize(h), ow = c.outSize(w), k = c.kernel(), inC = c.inChannels();
+    float[] y = new float[c.outChannels() * oh * ow];
+    for (int oc = 0; oc < c.outChannels(); oc++) {
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++) {
+          float acc = 0f;
+          for (int ic = 0; ic < inC; ic++) {
+            for (int ky = 0; ky < k; ky++) {
+              int iy = oy * c.stride() - c.padding() + ky;
+              if (iy < 0 || iy >= h) continue;
+              for (int kx = 0; kx < k; kx++) {
+                int ix = ox * c.stride() - c.padding() + kx;
+                if (ix < 0 || ix >= w) continue;
+                acc += c.weight()[((oc * inC + ic) * k + ky) * k + kx] * x[(ic * h + iy) * w + ix];
+              }
+            }
+          }
+          y[(oc * oh + oy) * ow + ox] = acc + c.bias()[oc];
+        }
+      }
+    }
+    return y;
+  }
+}
