@@ -1,6 +1,8 @@
 package dev.rlcompress.model;
 
+import dev.rlcompress.env.Agent;
 import dev.rlcompress.env.Space;
+import java.util.function.Function;
 
 /** Reads a greedy (deterministic) action from an action head's output. */
 public final class Actions {
@@ -25,6 +27,21 @@ public final class Actions {
       }
       case HeadKind.Gaussian g -> box.clip(out);
       default -> throw new IllegalArgumentException(kind.tag() + " head does not produce continuous actions");
+    };
+  }
+
+  /** A greedy agent from any function computing the action head's output (Java reference, ORT, …). */
+  public static Agent greedy(HeadKind kind, Space actionSpace, Function<float[], float[]> headOutput) {
+    return new Agent() {
+      @Override
+      public int discreteAction(float[] obs) {
+        return argmax(headOutput.apply(obs));
+      }
+
+      @Override
+      public float[] continuousAction(float[] obs) {
+        return continuous(kind, headOutput.apply(obs), (Space.Box) actionSpace);
+      }
     };
   }
 }

@@ -5,23 +5,26 @@ package dev.rlcompress.model;
  * graphs and compressed variants are tested against. Also fast enough to drive rollouts during
  * training (no JNI crossing per environment step).
  */
-final class Forward {
+public final class Forward {
   private Forward() {}
+
+  /** Runs {@code layers} on one sample {@code x} of shape {@code shape} (no batch dimension). */
+  public static float[] layers(java.util.List<Layer> layers, float[] x, int[] shape) {
+    int[] s = shape;
+    for (Layer l : layers) {
+      x = apply(l, x, s);
+      if (l instanceof Layer.Conv2d || l instanceof Layer.Flatten) s = Shapes.propagate(s, java.util.List.of(l), "");
+    }
+    return x;
+  }
 
   static float[] run(PolicyModel m, Head head, float[] obs) {
     if (obs.length != m.inputSize())
       throw new IllegalArgumentException("observation has " + obs.length + " values, model expects " + m.inputSize());
     float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
-    int[] shape = m.inputShape().clone();
-    for (Layer l : m.trunk()) {
-      x = apply(l, x, shape);
-      shape = Shapes.propagate(shape, java.util.List.of(l), "");
-    }
-    for (Layer l : head.layers()) {
-      x = apply(l, x, shape);
-      shape = Shapes.propagate(shape, java.util.List.of(l), "");
-    }
-    return x;
+    int[] shape = m.inputShape();
+    x = layers(m.trunk(), x, shape);
+    return layers(head.layers(), x, Shapes.propagate(shape, m.trunk(), ""));
   }
 
   static float[] apply(Layer l, float[] x, int[] shape) {

@@ -22,7 +22,7 @@ public record PolicyModel(
     if (heads.isEmpty()) throw new IllegalArgumentException("a policy needs at least one head");
     if (heads.get(0).kind() instanceof HeadKind.Value)
       throw new IllegalArgumentException("the first head must be an action head");
-    Shapes.check(this);
+    Shapes.check(inputShape, trunk, heads);
   }
 
   public Head actionHead() {

@@ -6,9 +6,9 @@ import java.util.Arrays;
 final class Shapes {
   private Shapes() {}
 
-  static void check(PolicyModel m) {
-    int[] s = propagate(m.inputShape(), m.trunk(), "trunk");
-    for (Head h : m.heads()) {
+  static void check(int[] inputShape, java.util.List<Layer> trunk, java.util.List<Head> heads) {
+    int[] s = propagate(inputShape, trunk, "trunk");
+    for (Head h : heads) {
       int[] out = propagate(s, h.layers(), "head " + h.name());
       if (out.length != 1) throw new IllegalArgumentException("head " + h.name() + " must end flat, got " + Arrays.toString(out));
     }

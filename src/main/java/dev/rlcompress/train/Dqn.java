@@ -1,0 +1,300 @@
+package dev.rlcompress.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.rlcompress.env.Env;
+import dev.rlcompress.env.Envs;
+import dev.rlcompress.env.Space;
+import dev.rlcompress.env.Step;
+import dev.rlcompress.model.Actions;
+import dev.rlcompress.model.Head;
+import dev.rlcompress.model.HeadKind;
+import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.model.Provenance;
+import dev.rlcompress.util.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Deep Q-Network (Mnih et al. 2015) with the details of Stable-Baselines3's implementation: replay
+ * buffer, target network refreshed every {@code target_update_interval} environment steps, linear
+ * epsilon-greedy schedule, Huber loss, global gradient-norm clipping, optional double DQN (van Hasselt
+ * et al. 2016). Defaults per environment follow RL Zoo's tuned dqn.yml.
+ */
+public final class Dqn {
+  private Dqn() {}
+
+  /** Defaults shared by all environments (SB3's DQN defaults), then RL Zoo's per-environment values. */
+  public static Map<String, String> defaults(String envId) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("n_timesteps", "100000");
+    d.put("learning_rate", "1e-4");
+    d.put("buffer_size", "1000000");
+    d.put("learning_starts", "100");
+    d.put("batch_size", "32");
+    d.put("gamma", "0.99");
+    d.put("train_freq", "4");
+    d.put("gradient_steps", "1");
+    d.put("target_update_interval", "10000");
+    d.put("exploration_fraction", "0.1");
+    d.put("exploration_initial_eps", "1.0");
+    d.put("exploration_final_eps", "0.05");
+    d.put("max_grad_norm", "10");
+    d.put("double_dqn", "false");
+    d.put("net_arch", "64,64");
+    d.put("eval_freq", "10000");
+    d.put("eval_episodes", "10");
+    d.put("checkpoint_freq", "10000");
+    switch (envId) {
+      // rl-baselines3-zoo hyperparams/dqn.yml
+      case "CartPole-v1" -> {
+        d.put("n_timesteps", "50000");
+        d.put("learning_rate", "2.3e-3");
+        d.put("batch_size", "64");
+        d.put("buffer_size", "100000");
+        d.put("learning_starts", "1000");
+        d.put("target_update_interval", "10");
+        d.put("train_freq", "256");
+        d.put("gradient_steps", "128");
+        d.put("exploration_fraction", "0.16");
+        d.put("exploration_final_eps", "0.04");
+        d.put("net_arch", "256,256");
+        d.put("eval_freq", "2500");
+        d.put("eval_episodes", "10");
+      }
+      case "LunarLander-v3" -> {
+        d.put("n_timesteps", "100000");
+        d.put("learning_rate", "6.3e-4");
+        d.put("batch_size", "128");
+        d.put("buffer_size", "50000");
+        d.put("learning_starts", "0");
+        d.put("target_update_interval", "250");
+        d.put("train_freq", "4");
+        d.put("gradient_steps", "-1");
+        d.put("exploration_fraction", "0.12");
+        d.put("exploration_final_eps", "0.1");
+        d.put("net_arch", "256,256");
+        d.put("eval_freq", "10000");
+        d.put("eval_episodes", "20");
+      }
+      case "Acrobot-v1" -> {
+        d.put("learning_rate", "6.3e-4");
+        d.put("batch_size", "128");
+        d.put("buffer_size", "50000");
+        d.put("learning_starts", "0");
+        d.put("target_update_interval", "250");
+        d.put("gradient_steps", "-1");
+        d.put("exploration_fraction", "0.12");
+        d.put("exploration_final_eps", "0.1");
+        d.put("net_arch", "256,256");
+      }
+      case "MountainCar-v0" -> {
+        d.put("n_timesteps", "120000");
+        d.put("learning_rate", "4e-3");
+        d.put("batch_size", "128");
+        d.put("buffer_size", "10000");
+        d.put("learning_starts", "1000");
+        d.put("target_update_interval", "600");
+        d.put("train_freq", "16");
+        d.put("gradient_steps", "8");
+        d.put("exploration_fraction", "0.2");
+        d.put("exploration_final_eps", "0.07");
+        d.put("net_arch", "256,256");
+      }
+      default -> {}
+    }
+    return d;
+  }
+
+  public static TrainResult train(TrainConfig cfg) {
+    Env env = Envs.make(cfg.envId());
+    if (!(env.actionSpace() instanceof Space.Discrete actions))
+      throw new UserError("DQN needs a discrete action space; " + cfg.envId() + " is continuous");
+    Hyperparameters hp = new Hyperparameters("dqn", defaults(cfg.envId()), cfg.overrides());
+    long total = cfg.steps() > 0 ? cfg.steps() : (long) hp.dbl("n_timesteps");
+    int obsDim = env.observationSpace().flatSize();
+    int nActions = actions.n();
+    double gamma = hp.dbl("gamma");
+    int batchSize = hp.integer("batch_size");
+    int trainFreq = hp.integer("train_freq");
+    int gradientSteps = hp.integer("gradient_steps") < 0 ? trainFreq : hp.integer("gradient_steps");
+    long learningStarts = hp.integer("learning_starts");
+    long targetUpdate = hp.integer("target_update_interval");
+    double lr = hp.dbl("learning_rate"), maxGradNorm = hp.dbl("max_grad_norm");
+    double epsStart = hp.dbl("exploration_initial_eps"), epsEnd = hp.dbl("exploration_final_eps");
+    double epsSteps = hp.dbl("exploration_fraction") * total;
+    boolean doubleDqn = hp.bool("double_dqn");
+    long checkpointFreq = hp.integer("checkpoint_freq");
+
+    // Networks: online Q and its target copy (PyTorch's default Linear init, as SB3's QNetwork uses).
+    SplittableRandom rng = new SplittableRandom(cfg.seed());
+    int[] hidden = hp.layers("net_arch");
+    int[] sizes = new int[hidden.length + 2];
+    sizes[0] = obsDim;
+    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
+    sizes[sizes.length - 1] = nActions;
+    Mlp q = new Mlp(sizes, Layer.Activation.Kind.RELU, Double.NaN, rng);
+    Mlp target = q.copy();
+    Mlp best = q.copy();
+    Adam adam = new Adam(q.params, 0.9, 0.999, 1e-8);
+    ReplayBuffer buffer = new ReplayBuffer(Math.min(hp.integer("buffer_size"), (int) Math.max(total, 1)), obsDim);
+    Selection selection = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), 0);
+
+    long step = 0;
+    Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-dqn.bin");
+    if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
+      Checkpoint c = read(ckpt);
+      c.loadNet("q", q);
+      c.loadNet("target", target);
+      c.loadNet("best", best);
+      c.loadAdam("adam", adam);
+      buffer.load(c);
+      selection.load(c);
+      step = c.number("step");
+      selection = resumeSelection(cfg, hp, step, selection);
+      rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
+    }
+
+    long start = System.nanoTime();
+    long startStep = step;
+    double[] recent = new double[20];
+    int finished = 0;
+    double episodeReturn = 0;
+    float[] obs = env.reset(cfg.seed() + step);
+    try (NDManager manager = Torch.newManager()) {
+      while (step < total) {
+        // 1. Act epsilon-greedily with the Java forward pass of the online network.
+        double eps = step < epsSteps ? epsStart + (epsEnd - epsStart) * step / epsSteps : epsEnd;
+        int a = rng.nextDouble() < eps ? rng.nextInt(nActions) : Actions.argmax(q.forward(obs));
+        Step s = env.step(a);
+        buffer.add(obs, a, s.reward(), s.observation(), s.terminated());
+        episodeReturn += s.reward();
+        obs = s.observation();
+        step++;
+        if (s.done()) {
+          recent[finished++ % recent.length] = episodeReturn;
+          episodeReturn = 0;
+          obs = env.reset();
+        }
+
+        // 2. Learn: every train_freq steps, gradient_steps minibatch updates.
+        if (step > learningStarts && step % trainFreq == 0 && buffer.size >= batchSize) {
+          for (int g = 0; g < gradientSteps; g++) {
+            ReplayBuffer.Batch b = buffer.sample(batchSize, rng);
+            float[][] grads = gradient(manager, q, target, b, nActions, gamma, doubleDqn);
+            adam.step(q.params, grads, lr, maxGradNorm);
+          }
+        }
+        // 3. Refresh the target network.
+        if (step % targetUpdate == 0) target.copyFrom(q);
+
+        // 4. Periodic greedy evaluation keeps the best weights; periodic checkpoints bound lost work.
+        if (selection.due(step) && selection.evaluate(step, new HeadKind.QValues(), q::forward)) best.copyFrom(q);
+        if (ckpt != null && step % checkpointFreq == 0) {
+          Checkpoint c = new Checkpoint();
+          c.putNet("q", q);
+          c.putNet("target", target);
+          c.putNet("best", best);
+          c.putAdam("adam", adam);
+          buffer.save(c);
+          selection.save(c);
+          c.put("step", step);
+          write(c, ckpt);
+        }
+        if (step % 500 == 0 || step == total)
+          cfg.progress().update(step, total, mean(recent, finished), selection.note());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Mlp chosen = selection.bestStep >= 0 ? best : q;
+    Map<String, String> hps = new LinkedHashMap<>(hp.asMap());
+    hps.put("n_timesteps", Long.toString(total));
+    if (selection.bestStep >= 0) hps.put("selected_at_step", Long.toString(selection.bestStep));
+    PolicyModel model = new PolicyModel(new int[] {obsDim}, null, List.of(),
+        List.of(new Head("q", new HeadKind.QValues(), chosen.toLayers())),
+        new Provenance("dqn", cfg.envId(), cfg.seed(), hps, total, List.of()));
+    return new TrainResult(model, step - startStep, seconds,
+        selection.bestStep >= 0 ? selection.best : Double.NaN, selection.bestStep);
+  }
+
+  /**
+   * Gradient of the Huber TD loss on one minibatch. Targets use the frozen target network
+   * (double DQN: the online network picks the next action, the target network values it).
+   */
+  static float[][] gradient(
+      NDManager manager, Mlp q, Mlp target, ReplayBuffer.Batch b, int nActions, double gamma, boolean doubleDqn) {
+    int n = b.rewards().length, dim = b.obs().length / n;
+    try (NDManager m = manager.newSubManager()) {
+      NDList online = q.toTensors(m, true);
+      NDArray next = m.create(b.nextObs(), new Shape(n, dim));
+      float[] nextTarget = target.forward(target.toTensors(m, false), next).toFloatArray();
+      float[] nextOnline = doubleDqn ? q.forward(online, next).toFloatArray() : null;
+      float[] y = new float[n];
+      float[] onehot = new float[n * nActions];
+      for (int i = 0; i < n; i++) {
+        float v;
+        if (doubleDqn) {
+          int best = 0;
+          for (int k = 1; k < nActions; k++) if (nextOnline[i * nActions + k] > nextOnline[i * nActions + best]) best = k;
+          v = nextTarget[i * nActions + best];
+        } else {
+          v = nextTarget[i * nActions];
+          for (int k = 1; k < nActions; k++) v = Math.max(v, nextTarget[i * nActions + k]);
+        }
+        y[i] = (float) (b.rewards()[i] + (1 - b.terminated()[i]) * gamma * v);
+        onehot[i * nActions + b.actions()[i]] = 1f;
+      }
+      NDArray obs = m.create(b.obs(), new Shape(n, dim));
+      NDArray yT = m.create(y);
+      NDArray mask = m.create(onehot, new Shape(n, nActions));
+      try (GradientCollector gc = Torch.engine().newGradientCollector()) {
+        NDArray qa = q.forward(online, obs).mul(mask).sum(new int[] {1});
+        NDArray err = qa.sub(yT).abs();
+        NDArray quad = err.minimum(1f);
+        NDArray loss = quad.square().mul(0.5f).add(err.sub(quad)).mean(); // Huber, delta = 1
+        gc.backward(loss);
+      }
+      return Mlp.gradients(online);
+    }
+  }
+
+  static Selection resumeSelection(TrainConfig cfg, Hyperparameters hp, long step, Selection loaded) {
+    Selection s = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), step);
+    s.best = loaded.best;
+    s.bestStep = loaded.bestStep;
+    return s;
+  }
+
+  static double mean(double[] recent, int finished) {
+    int n = Math.min(finished, recent.length);
+    if (n == 0) return Double.NaN;
+    double s = 0;
+    for (int i = 0; i < n; i++) s += recent[i];
+    return s / n;
+  }
+
+  static Checkpoint read(Path p) {
+    try {
+      return Checkpoint.read(p);
+    } catch (IOException e) {
+      throw new UserError("cannot resume from " + p + ": " + e.getMessage());
+    }
+  }
+
+  static void write(Checkpoint c, Path p) {
+    try {
+      c.write(p);
+    } catch (IOException e) {
+      throw new UserError("cannot write checkpoint " + p + ": " + e.getMessage());
+    }
+  }
+}
