@@ -1,0 +1,18 @@
+package dev.rlcompress.cli;
+
+import dev.rlcompress.env.Env;
+import dev.rlcompress.env.Envs;
+import picocli.CommandLine.Command;
+
+@Command(name = "envs", description = "List the available environments with their spaces, time limits and success thresholds.")
+final class EnvsCommand implements Runnable {
+  @Override
+  public void run() {
+    System.out.printf("%-26s %-12s %-14s %8s %10s%n", "id", "observation", "action", "steps", "success");
+    for (String id : Envs.ids()) {
+      Env e = Envs.make(id);
+      System.out.printf("%-26s %-12s %-14s %8d %10s%n", id, e.observationSpace(), e.actionSpace(), e.maxEpisodeSteps(),
+          Double.isNaN(e.successThreshold()) ? "-" : String.format("%.0f", e.successThreshold()));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.rlcompress.cli;
+
+import dev.rlcompress.eval.EvalOptions;
+import dev.rlcompress.eval.EvalReport;
+import dev.rlcompress.eval.Evaluator;
+import dev.rlcompress.onnx.ModelFormat;
+import dev.rlcompress.runtime.OrtPolicy;
+import dev.rlcompress.util.UserError;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "eval",
+    description = {
+      "Evaluate a model in ONNX Runtime: greedy episodes on fixed seeds, return with a 95% bootstrap",
+      "interval, success rate, action agreement with --reference, batch-1 and batch-100 latency over",
+      "the visited observations, size on disk, parameters and sparsity."
+    },
+    mixinStandardHelpOptions = true)
+final class EvalCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "Model file written by rlc.")
+  Path model;
+
+  @Option(names = "--env", description = "Environment id (default: the one in the model's provenance).")
+  String env;
+
+  @Option(names = "--episodes", defaultValue = "100", description = "Evaluation episodes (default: ${DEFAULT-VALUE}).")
+  int episodes;
+
+  @Option(names = "--seed", defaultValue = "1000000", description = "Seed of the first episode (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--reference", paramLabel = "OTHER.onnx", description = "Model to measure action agreement against.")
+  Path reference;
+
+  @Option(names = "--no-latency", description = "Skip the latency measurement.")
+  boolean noLatency;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (episodes < 0) throw new UserError("--episodes must not be negative, got " + episodes);
+    EvalOptions opt = new EvalOptions(episodes, seed, !noLatency, 500, 100);
+    try (OrtPolicy p = OrtPolicy.load(model);
+        OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
+      String envId = env != null ? env : p.metadata().get(ModelFormat.ENV);
+      if (envId == null || envId.isEmpty()) throw new UserError(model + " names no environment; pass --env");
+      EvalReport r = Evaluator.evaluate(p, envId, opt, ref);
+      if (json) System.out.println(ModelFormat.GSON.toJson(r.toJson()));
+      else System.out.print(Table.reports(List.of(r)));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.rlcompress.cli;
+
+import dev.rlcompress.util.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code rlc} command. */
+@Command(
+    name = "rlc",
+    mixinStandardHelpOptions = true,
+    version = "rl-compress 0.1.0",
+    description = {
+      "Train deep-RL policies, compress them, and measure what compression does to them.",
+      "",
+      "Typical flow:",
+      "  rlc envs                                   list the environments",
+      "  rlc train --algo dqn --env CartPole-v1 --out runs/cp   train; writes runs/cp/model.onnx",
+      "  rlc eval runs/cp/model.onnx                return, success rate, latency, size",
+      "  rlc demo                                   all of the above on CartPole in about a minute",
+      ""
+    },
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, EnvsCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      Throwable t = ex;
+      while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
+      if (t instanceof UserError) {
+        System.err.println("rlc: error: " + t.getMessage());
+        return 2;
+      }
+      System.err.println("rlc: internal error: " + ex);
+      if (System.getenv("RLC_DEBUG") != null) ex.printStackTrace();
+      else System.err.println("(set RLC_DEBUG=1 for the stack trace)");
+      return 1;
+    });
+    cl.setParameterExceptionHandler((ex, args2) -> {
+      System.err.println("rlc: error: " + ex.getMessage());
+      System.err.println("try 'rlc " + (ex.getCommandLine().getCommandName().equals("rlc") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'");
+      return 2;
+    });
+    return cl.execute(args);
+  }
+}

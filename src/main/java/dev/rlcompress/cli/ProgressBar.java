@@ -1,0 +1,53 @@
+package dev.rlcompress.cli;
+
+import dev.rlcompress.train.Progress;
+import java.io.PrintStream;
+
+/**
+ * A one-line progress bar on stderr with rate, recent return and ETA. On a terminal it redraws in
+ * place; otherwise (logs, CI) it prints a line every 5%.
+ */
+final class ProgressBar implements Progress {
+  private final String label;
+  private final PrintStream out = System.err;
+  private final boolean tty = System.console() != null;
+  private final long startNanos = System.nanoTime();
+  private long lastDraw;
+  private int lastPercentLine = -1;
+
+  ProgressBar(String label) {
+    this.label = label;
+  }
+
+  @Override
+  public void update(long step, long total, double recentReturn, String note) {
+    long now = System.nanoTime();
+    boolean done = step >= total;
+    double frac = total == 0 ? 1 : Math.min(1.0, (double) step / total);
+    int percent = (int) (frac * 100);
+    if (tty) {
+      if (!done && now - lastDraw < 200_000_000L) return;
+    } else if (!done && percent / 5 == lastPercentLine) {
+      return;
+    }
+    lastDraw = now;
+    lastPercentLine = percent / 5;
+    double secs = (now - startNanos) / 1e9;
+    double rate = step / Math.max(secs, 1e-9);
+    long eta = rate > 0 ? (long) ((total - step) / rate) : 0;
+    int width = 30, filled = (int) (frac * width);
+    String bar = "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "");
+    String line = String.format("%s [%s] %3d%% %,d/%,d steps  %,.0f steps/s  return %s  %s  ETA %s",
+        label, bar, percent, step, total, rate,
+        Double.isNaN(recentReturn) ? "-" : String.format("%.1f", recentReturn),
+        note == null ? "" : note, duration(eta));
+    if (tty) out.print("\r" + line + "\033[K" + (done ? "\n" : ""));
+    else out.println(line);
+    out.flush();
+  }
+
+  static String duration(long s) {
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+        : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+}

@@ -1,0 +1,46 @@
+package dev.rlcompress.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything measured about one model in one evaluation. NaN marks what does not apply (success rate
+ * without a threshold, agreement without a reference, latency when not measured).
+ */
+public record EvalReport(
+    String model,
+    String envId,
+    int episodes,
+    double meanReturn,
+    double stdReturn,
+    double ci95Low,
+    double ci95High,
+    double successRate,
+    double agreement,
+    double meanEpisodeLength,
+    double latencyUsB1,
+    double latencyMsB100,
+    long sizeBytes,
+    long params,
+    double sparsity) {
+
+  /** The machine-readable form printed by {@code rlc eval --json}. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model);
+    m.put("env", envId);
+    m.put("episodes", episodes);
+    m.put("mean_return", meanReturn);
+    m.put("std_return", stdReturn);
+    m.put("ci95", new double[] {ci95Low, ci95High});
+    m.put("success_rate", successRate);
+    m.put("agreement", agreement);
+    m.put("mean_episode_length", meanEpisodeLength);
+    m.put("latency_us_b1", latencyUsB1);
+    m.put("latency_ms_b100", latencyMsB100);
+    m.put("size_bytes", sizeBytes);
+    m.put("params", params);
+    m.put("sparsity", sparsity);
+    return m;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.rlcompress.eval;
+
+import dev.rlcompress.env.Env;
+import dev.rlcompress.env.Envs;
+import dev.rlcompress.env.Rollouts;
+import dev.rlcompress.env.Space;
+import dev.rlcompress.model.Actions;
+import dev.rlcompress.runtime.OrtPolicy;
+import dev.rlcompress.util.UserError;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one evaluator for every model variant: greedy episodes on fixed seeds in ONNX Runtime, return
+ * statistics with a bootstrap interval, success rate, action agreement with a reference on the states
+ * this model visited, latency over the stored observation set, and size/sparsity from the file.
+ */
+public final class Evaluator {
+  /** Upper bound on stored observations (for agreement and latency). */
+  static final int MAX_STORED = 10_000;
+
+  private Evaluator() {}
+
+  /** Checks that {@code p} fits {@code env}'s observation and action spaces; fails with one clear line. */
+  public static void checkCompatible(OrtPolicy p, Env env) {
+    int obs = env.observationSpace().flatSize();
+    if (p.inputSize() != obs)
+      throw new UserError(p.path() + " expects observations of " + p.inputSize() + " values but " + env.id()
+          + " produces " + obs);
+    Space a = env.actionSpace();
+    if (a instanceof Space.Discrete d) {
+      if (!p.actionHead().isDiscrete())
+        throw new UserError(p.path() + " has a continuous-action head but " + env.id() + " has discrete actions");
+      if (p.outputSize() != d.n())
+        throw new UserError(p.path() + " outputs " + p.outputSize() + " actions but " + env.id() + " has " + d.n());
+    } else {
+      if (p.actionHead().isDiscrete())
+        throw new UserError(p.path() + " has a discrete-action head but " + env.id() + " has continuous actions");
+      if (p.outputSize() != a.flatSize())
+        throw new UserError(p.path() + " outputs " + p.outputSize() + " action dimensions but " + env.id()
+            + " has " + a.flatSize());
+    }
+  }
+
+  public static EvalReport evaluate(OrtPolicy p, String envId, EvalOptions opt, OrtPolicy reference) {
+    Env env = Envs.make(envId);
+    checkCompatible(p, env);
+    if (reference != null) checkCompatible(reference, env);
+
+    List<float[]> stored = new ArrayList<>();
+    Rollouts.Episode[] eps = Rollouts.run(env, Actions.greedy(p.actionHead(), env.actionSpace(), p::run),
+        opt.episodes(), opt.seed(), o -> {
+          if (stored.size() < MAX_STORED) stored.add(o);
+        });
+    double[] returns = new double[eps.length];
+    double len = 0;
+    int successes = 0;
+    for (int i = 0; i < eps.length; i++) {
+      returns[i] = eps[i].totalReturn();
+      len += eps[i].length();
+      if (returns[i] >= env.successThreshold()) successes++;
+    }
+    double[] ci = Stats.bootstrapCi95(returns);
+    double success = Double.isNaN(env.successThreshold()) || eps.length == 0 ? Double.NaN : (double) successes / eps.length;
+    double agreement = reference == null ? Double.NaN : agreement(p, reference, stored, env.actionSpace());
+
+    double b1 = Double.NaN, b100 = Double.NaN;
+    if (opt.latency()) {
+      List<float[]> set = stored.isEmpty() ? List.of(new float[p.inputSize()]) : stored;
+      b1 = Latency.batch1Micros(p, set, 2000);
+      b100 = Latency.batchMillis(p, set, opt.batch(), opt.passes());
+    }
+    ModelStats ms = ModelStats.of(p.path());
+    return new EvalReport(p.path().toString(), envId, eps.length, Stats.mean(returns), Stats.std(returns),
+        ci[0], ci[1], success, agreement, eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
+        ms.sizeBytes(), ms.params(), ms.sparsity());
+  }
+
+  /**
+   * Fraction of states on which both models choose the same greedy action. For continuous actions two
+   * actions agree when every dimension differs by at most 5% of that dimension's range.
+   */
+  public static double agreement(OrtPolicy p, OrtPolicy ref, List<float[]> states, Space actionSpace) {
+    if (states.isEmpty()) return Double.NaN;
+    int same = 0;
+    int chunk = 256;
+    for (int from = 0; from < states.size(); from += chunk) {
+      float[][] batch = states.subList(from, Math.min(states.size(), from + chunk)).toArray(new float[0][]);
+      float[][] a = p.run(batch), b = ref.run(batch);
+      for (int i = 0; i < batch.length; i++) {
+        if (actionSpace instanceof Space.Box box) {
+          float[] x = Actions.continuous(p.actionHead(), a[i], box), y = Actions.continuous(ref.actionHead(), b[i], box);
+          boolean ok = true;
+          for (int d = 0; d < x.length; d++)
+            if (Math.abs(x[d] - y[d]) > 0.05 * (box.high()[d] - box.low()[d])) ok = false;
+          if (ok) same++;
+        } else if (Actions.argmax(a[i]) == Actions.argmax(b[i])) {
+          same++;
+        }
+      }
+    }
+    return (double) same / states.size();
+  }
+}

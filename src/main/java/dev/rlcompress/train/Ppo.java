@@ -1,0 +1,332 @@
+package dev.rlcompress.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.rlcompress.env.Envs;
+import dev.rlcompress.env.Space;
+import dev.rlcompress.env.VectorEnv;
+import dev.rlcompress.model.Head;
+import dev.rlcompress.model.HeadKind;
+import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.model.Provenance;
+import dev.rlcompress.util.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Proximal Policy Optimization (Schulman et al. 2017) for discrete actions, following
+ * Stable-Baselines3: separate actor and critic MLPs with orthogonal init, N vectorised environments,
+ * GAE(λ) advantages with bootstrapping through time-limit truncation, clipped surrogate objective,
+ * value MSE, entropy bonus, per-minibatch advantage normalisation, one Adam over both networks with
+ * global gradient clipping, optional linear decay of learning rate and clip range. Defaults per
+ * environment follow RL Zoo's ppo.yml.
+ */
+public final class Ppo {
+  private Ppo() {}
+
+  public static Map<String, String> defaults(String envId) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("n_timesteps", "1000000");
+    d.put("n_envs", "8");
+    d.put("n_steps", "2048");
+    d.put("batch_size", "64");
+    d.put("n_epochs", "10");
+    d.put("gamma", "0.99");
+    d.put("gae_lambda", "0.95");
+    d.put("clip_range", "0.2");
+    d.put("ent_coef", "0.0");
+    d.put("vf_coef", "0.5");
+    d.put("max_grad_norm", "0.5");
+    d.put("learning_rate", "3e-4");
+    d.put("linear_schedule", "false");
+    d.put("net_arch", "64,64");
+    d.put("activation", "tanh");
+    d.put("eval_freq", "25000");
+    d.put("eval_episodes", "10");
+    d.put("checkpoint_freq", "50000");
+    switch (envId) {
+      // rl-baselines3-zoo hyperparams/ppo.yml
+      case "CartPole-v1" -> {
+        d.put("n_timesteps", "100000");
+        d.put("n_envs", "8");
+        d.put("n_steps", "32");
+        d.put("batch_size", "256");
+        d.put("gae_lambda", "0.8");
+        d.put("gamma", "0.98");
+        d.put("n_epochs", "20");
+        d.put("learning_rate", "1e-3");
+        d.put("linear_schedule", "true");
+        d.put("eval_freq", "5000");
+      }
+      case "LunarLander-v3" -> {
+        d.put("n_timesteps", "1000000");
+        d.put("n_envs", "16");
+        d.put("n_steps", "1024");
+        d.put("batch_size", "64");
+        d.put("gae_lambda", "0.98");
+        d.put("gamma", "0.999");
+        d.put("n_epochs", "4");
+        d.put("ent_coef", "0.01");
+        d.put("eval_freq", "50000");
+        d.put("eval_episodes", "20");
+      }
+      case "Acrobot-v1", "MountainCar-v0" -> {
+        d.put("n_envs", "16");
+        d.put("n_steps", "256");
+        d.put("gae_lambda", "0.94");
+        d.put("gamma", "0.99");
+        d.put("n_epochs", "4");
+        d.put("ent_coef", "0.0");
+      }
+      default -> {}
+    }
+    return d;
+  }
+
+  public static TrainResult train(TrainConfig cfg) {
+    Hyperparameters hp = new Hyperparameters("ppo", defaults(cfg.envId()), cfg.overrides());
+    int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
+    if (nEnvs <= 0 || nSteps <= 0 || batchSize <= 0) throw new UserError("n_envs, n_steps and batch_size must be positive");
+    VectorEnv envs = new VectorEnv(cfg.envId(), nEnvs);
+    if (!(envs.env(0).actionSpace() instanceof Space.Discrete actions))
+      throw new UserError("this PPO handles discrete actions; " + cfg.envId() + " is continuous");
+    long total = cfg.steps() > 0 ? cfg.steps() : (long) hp.dbl("n_timesteps");
+    int obsDim = envs.env(0).observationSpace().flatSize(), nActions = actions.n();
+    int nEpochs = hp.integer("n_epochs");
+    double gamma = hp.dbl("gamma"), lambda = hp.dbl("gae_lambda"), clip0 = hp.dbl("clip_range");
+    double entCoef = hp.dbl("ent_coef"), vfCoef = hp.dbl("vf_coef"), maxGradNorm = hp.dbl("max_grad_norm");
+    double lr0 = hp.dbl("learning_rate");
+    boolean linear = hp.bool("linear_schedule");
+    Layer.Activation.Kind act = switch (hp.string("activation")) {
+      case "tanh" -> Layer.Activation.Kind.TANH;
+      case "relu" -> Layer.Activation.Kind.RELU;
+      default -> throw new UserError("activation must be tanh or relu");
+    };
+    long checkpointFreq = hp.integer("checkpoint_freq");
+
+    // Actor (logits, output gain 0.01) and critic (gain 1), orthogonally initialised as in SB3.
+    SplittableRandom rng = new SplittableRandom(cfg.seed());
+    int[] hidden = hp.layers("net_arch");
+    Mlp pi = new Mlp(sizes(obsDim, hidden, nActions), act, 0.01, rng);
+    Mlp v = new Mlp(sizes(obsDim, hidden, 1), act, 1.0, rng);
+    float[][] all = concat(pi.params, v.params);
+    Adam adam = new Adam(all, 0.9, 0.999, 1e-5);
+    Mlp bestPi = pi.copy(), bestV = v.copy();
+    Selection selection = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), 0);
+
+    long step = 0;
+    Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-ppo.bin");
+    if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
+      Checkpoint c = Dqn.read(ckpt);
+      c.loadNet("pi", pi);
+      c.loadNet("v", v);
+      c.loadNet("bestPi", bestPi);
+      c.loadNet("bestV", bestV);
+      c.loadAdam("adam", adam);
+      selection.load(c);
+      step = c.number("step");
+      selection = Dqn.resumeSelection(cfg, hp, step, selection);
+      rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
+    }
+
+    int n = nSteps * nEnvs;
+    float[] bObs = new float[n * obsDim], bLogp = new float[n], bValues = new float[n], bRewards = new float[n];
+    int[] bActions = new int[n];
+    boolean[] bStarts = new boolean[n];
+    boolean[] lastStarts = new boolean[nEnvs];
+    java.util.Arrays.fill(lastStarts, true);
+    double[] recent = new double[20];
+    int finished = 0;
+    long start = System.nanoTime(), startStep = step;
+    float[][] obs = envs.reset(cfg.seed() + step);
+
+    try (NDManager manager = Torch.newManager()) {
+      while (step < total) {
+        double progressRemaining = 1.0 - (double) step / total;
+        double lr = linear ? lr0 * progressRemaining : lr0;
+        double clip = linear ? clip0 * progressRemaining : clip0;
+
+        // 1. Collect n_steps from each environment with the current stochastic policy (Java forward).
+        int[] acts = new int[nEnvs];
+        for (int t = 0; t < nSteps; t++) {
+          for (int e = 0; e < nEnvs; e++) {
+            int idx = t * nEnvs + e;
+            float[] logits = pi.forward(obs[e]);
+            double[] logp = logSoftmax(logits);
+            int a = sample(logp, rng);
+            acts[e] = a;
+            System.arraycopy(obs[e], 0, bObs, idx * obsDim, obsDim);
+            bActions[idx] = a;
+            bLogp[idx] = (float) logp[a];
+            bValues[idx] = v.forward(obs[e])[0];
+            bStarts[idx] = lastStarts[e];
+          }
+          obs = envs.step(acts);
+          step += nEnvs;
+          for (int e = 0; e < nEnvs; e++) {
+            int idx = t * nEnvs + e;
+            double r = envs.reward(e);
+            // Time-limit truncation is not a terminal state: bootstrap from the final observation.
+            if (envs.truncated(e)) r += gamma * v.forward(envs.finalObservation(e))[0];
+            bRewards[idx] = (float) r;
+            lastStarts[e] = envs.episodeEnded(e);
+            if (envs.episodeEnded(e)) recent[finished++ % recent.length] = envs.lastReturn(e);
+          }
+        }
+
+        // 2. GAE(λ) advantages and returns.
+        float[] adv = new float[n], ret = new float[n];
+        for (int e = 0; e < nEnvs; e++) {
+          double lastGae = 0;
+          double nextValue = v.forward(obs[e])[0];
+          double nextNonTerminal = lastStarts[e] ? 0 : 1;
+          for (int t = nSteps - 1; t >= 0; t--) {
+            int idx = t * nEnvs + e;
+            if (t < nSteps - 1) {
+              nextNonTerminal = bStarts[idx + nEnvs] ? 0 : 1;
+              nextValue = bValues[idx + nEnvs];
+            }
+            double delta = bRewards[idx] + gamma * nextValue * nextNonTerminal - bValues[idx];
+            lastGae = delta + gamma * lambda * nextNonTerminal * lastGae;
+            adv[idx] = (float) lastGae;
+            ret[idx] = (float) (lastGae + bValues[idx]);
+          }
+        }
+
+        // 3. n_epochs passes of shuffled minibatches over the rollout.
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        for (int epoch = 0; epoch < nEpochs; epoch++) {
+          shuffle(perm, rng);
+          for (int from = 0; from < n; from += batchSize) {
+            int m = Math.min(batchSize, n - from);
+            float[][] grads = gradient(manager, pi, v, perm, from, m, obsDim, nActions,
+                bObs, bActions, bLogp, adv, ret, clip, entCoef, vfCoef);
+            adam.step(all, grads, lr, maxGradNorm);
+          }
+        }
+
+        // 4. Evaluation, checkpoint, progress.
+        if (selection.due(step) && selection.evaluate(step, new HeadKind.Categorical(), pi::forward)) {
+          bestPi.copyFrom(pi);
+          bestV.copyFrom(v);
+        }
+        if (ckpt != null && (step / checkpointFreq) != ((step - n) / checkpointFreq)) {
+          Checkpoint c = new Checkpoint();
+          c.putNet("pi", pi);
+          c.putNet("v", v);
+          c.putNet("bestPi", bestPi);
+          c.putNet("bestV", bestV);
+          c.putAdam("adam", adam);
+          selection.save(c);
+          c.put("step", step);
+          Dqn.write(c, ckpt);
+        }
+        cfg.progress().update(Math.min(step, total), total, Dqn.mean(recent, finished), selection.note());
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    boolean selected = selection.bestStep >= 0;
+    Map<String, String> hps = new LinkedHashMap<>(hp.asMap());
+    hps.put("n_timesteps", Long.toString(total));
+    if (selected) hps.put("selected_at_step", Long.toString(selection.bestStep));
+    PolicyModel model = new PolicyModel(new int[] {obsDim}, null, List.of(),
+        List.of(new Head("pi", new HeadKind.Categorical(), (selected ? bestPi : pi).toLayers()),
+            new Head("v", new HeadKind.Value(), (selected ? bestV : v).toLayers())),
+        new Provenance("ppo", cfg.envId(), cfg.seed(), hps, total, List.of()));
+    return new TrainResult(model, step - startStep, seconds, selected ? selection.best : Double.NaN, selection.bestStep);
+  }
+
+  /** Gradient of the PPO loss on one minibatch, for actor then critic parameters. */
+  private static float[][] gradient(NDManager manager, Mlp pi, Mlp v, int[] perm, int from, int m, int obsDim,
+      int nActions, float[] bObs, int[] bActions, float[] bLogp, float[] adv, float[] ret,
+      double clip, double entCoef, double vfCoef) {
+    float[] o = new float[m * obsDim], onehot = new float[m * nActions], oldLogp = new float[m], a = new float[m], r = new float[m];
+    double mean = 0, sq = 0;
+    for (int i = 0; i < m; i++) {
+      int j = perm[from + i];
+      System.arraycopy(bObs, j * obsDim, o, i * obsDim, obsDim);
+      onehot[i * nActions + bActions[j]] = 1f;
+      oldLogp[i] = bLogp[j];
+      a[i] = adv[j];
+      r[i] = ret[j];
+      mean += a[i];
+    }
+    mean /= m;
+    for (int i = 0; i < m; i++) sq += (a[i] - mean) * (a[i] - mean);
+    double std = m > 1 ? Math.sqrt(sq / (m - 1)) : 1.0; // torch's unbiased std, as SB3
+    for (int i = 0; i < m; i++) a[i] = (float) ((a[i] - mean) / (std + 1e-8));
+
+    try (NDManager sub = manager.newSubManager()) {
+      NDList piT = pi.toTensors(sub, true), vT = v.toTensors(sub, true);
+      NDArray x = sub.create(o, new Shape(m, obsDim));
+      NDArray mask = sub.create(onehot, new Shape(m, nActions));
+      NDArray old = sub.create(oldLogp), advT = sub.create(a), retT = sub.create(r);
+      try (GradientCollector gc = Torch.engine().newGradientCollector()) {
+        NDArray logpAll = pi.forward(piT, x).logSoftmax(1);
+        NDArray logp = logpAll.mul(mask).sum(new int[] {1});
+        NDArray ratio = logp.sub(old).exp();
+        NDArray surr = ratio.mul(advT).minimum(ratio.clip(1 - clip, 1 + clip).mul(advT));
+        NDArray policyLoss = surr.mean().neg();
+        NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).mean().neg();
+        NDArray value = v.forward(vT, x).reshape(m);
+        NDArray valueLoss = value.sub(retT).square().mean();
+        NDArray loss = policyLoss.sub(entropy.mul((float) entCoef)).add(valueLoss.mul((float) vfCoef));
+        gc.backward(loss);
+      }
+      return concat(Mlp.gradients(piT), Mlp.gradients(vT));
+    }
+  }
+
+  static int[] sizes(int in, int[] hidden, int out) {
+    int[] s = new int[hidden.length + 2];
+    s[0] = in;
+    System.arraycopy(hidden, 0, s, 1, hidden.length);
+    s[s.length - 1] = out;
+    return s;
+  }
+
+  static float[][] concat(float[][] a, float[][] b) {
+    float[][] c = new float[a.length + b.length][];
+    System.arraycopy(a, 0, c, 0, a.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  static double[] logSoftmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) max = Math.max(max, l);
+    double sum = 0;
+    for (float l : logits) sum += Math.exp(l - max);
+    double lse = max + Math.log(sum);
+    double[] r = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) r[i] = logits[i] - lse;
+    return r;
+  }
+
+  static int sample(double[] logp, SplittableRandom rng) {
+    double u = rng.nextDouble(), c = 0;
+    for (int i = 0; i < logp.length; i++) {
+      c += Math.exp(logp[i]);
+      if (u < c) return i;
+    }
+    return logp.length - 1;
+  }
+
+  static void shuffle(int[] a, SplittableRandom rng) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}
