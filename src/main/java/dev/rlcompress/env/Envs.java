@@ -25,7 +25,7 @@ public final class Envs {
   public static Env make(String id) {
     Supplier<Env> s = REGISTRY.get(id);
     if (s == null)
-      throw new IllegalArgumentException(
+      throw new dev.rlcompress.util.UserError(
           "unknown environment '" + id + "'; known: " + String.join(", ", REGISTRY.keySet()));
     return s.get();
   }

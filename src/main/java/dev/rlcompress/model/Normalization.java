@@ -12,6 +12,17 @@ public record Normalization(float[] mean, float[] std, float clip) {
     std = std.clone();
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Normalization n && java.util.Arrays.equals(mean, n.mean)
+        && java.util.Arrays.equals(std, n.std) && clip == n.clip;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(mean);
+  }
+
   public float[] apply(float[] x) {
     float[] y = new float[x.length];
     for (int i = 0; i < x.length; i++) {

@@ -25,6 +25,18 @@ public record PolicyModel(
     Shapes.check(inputShape, trunk, heads);
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PolicyModel m && java.util.Arrays.equals(inputShape, m.inputShape)
+        && java.util.Objects.equals(normalization, m.normalization) && trunk.equals(m.trunk)
+        && heads.equals(m.heads) && provenance.equals(m.provenance);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(java.util.Arrays.hashCode(inputShape), trunk, heads);
+  }
+
   public Head actionHead() {
     return heads.get(0);
   }

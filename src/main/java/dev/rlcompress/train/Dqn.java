@@ -146,7 +146,7 @@ public final class Dqn {
     Mlp target = q.copy();
     Mlp best = q.copy();
     Adam adam = new Adam(q.params, 0.9, 0.999, 1e-8);
-    ReplayBuffer buffer = new ReplayBuffer(Math.min(hp.integer("buffer_size"), (int) Math.max(total, 1)), obsDim);
+    ReplayBuffer buffer = new ReplayBuffer(hp.integer("buffer_size"), obsDim);
     Selection selection = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), 0);
 
     long step = 0;
