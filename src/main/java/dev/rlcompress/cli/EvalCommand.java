@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
     },
     mixinStandardHelpOptions = true)
 final class EvalCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "Model file written by rlc.")
-  Path model;
+  @Parameters(arity = "1..*", paramLabel = "MODEL.onnx",
+      description = "Model file(s) written by rlc; several are evaluated in one run (one table, comparable latencies).")
+  List<Path> models;
 
   @Option(names = "--env", description = "Environment id (default: the one in the model's provenance).")
   String env;
@@ -47,13 +48,21 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     if (episodes < 0) throw new UserError("--episodes must not be negative, got " + episodes);
     EvalOptions opt = new EvalOptions(episodes, seed, !noLatency, 500, 100);
-    try (OrtPolicy p = OrtPolicy.load(model);
-        OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
-      String envId = env != null ? env : p.metadata().get(ModelFormat.ENV);
-      if (envId == null || envId.isEmpty()) throw new UserError(model + " names no environment; pass --env");
-      EvalReport r = Evaluator.evaluate(p, envId, opt, ref);
-      if (json) System.out.println(ModelFormat.GSON.toJson(r.toJson()));
-      else System.out.print(Table.reports(List.of(r)));
+    List<EvalReport> reports = new java.util.ArrayList<>();
+    try (OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
+      for (Path model : models) {
+        try (OrtPolicy p = OrtPolicy.load(model)) {
+          String envId = env != null ? env : p.metadata().get(ModelFormat.ENV);
+          if (envId == null || envId.isEmpty()) throw new UserError(model + " names no environment; pass --env");
+          reports.add(Evaluator.evaluate(p, envId, opt, ref));
+        }
+      }
+    }
+    if (json) {
+      Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();
+      System.out.println(ModelFormat.GSON.toJson(out));
+    } else {
+      System.out.print(Table.reports(reports));
     }
     return 0;
   }

@@ -16,10 +16,12 @@ import picocli.CommandLine.Command;
       "  rlc envs                                   list the environments",
       "  rlc train --algo dqn --env CartPole-v1 --out runs/cp   train; writes runs/cp/model.onnx",
       "  rlc eval runs/cp/model.onnx                return, success rate, latency, size",
+      "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx   int8 with calibration",
+      "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   compare in one run",
       "  rlc demo                                   all of the above on CartPole in about a minute",
       ""
     },
-    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, EnvsCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, EnvsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

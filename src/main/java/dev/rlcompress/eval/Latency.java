@@ -21,7 +21,7 @@ public final class Latency {
       inputs[i] = direct(p.inputSize());
       inputs[i].put(obs.get(i)).flip();
     }
-    for (int i = 0; i < Math.min(200, calls); i++) p.runFlat(inputs[i % n].rewind(), 1);
+    for (int i = 0; i < 3000; i++) p.runFlat(inputs[i % n].rewind(), 1); // warm-up: JIT and ORT caches
     long t0 = System.nanoTime();
     for (int i = 0; i < calls; i++) p.runFlat(inputs[i % n].rewind(), 1);
     return (System.nanoTime() - t0) / 1e3 / calls;
@@ -36,7 +36,7 @@ public final class Latency {
       for (int i = 0; i < batch; i++) inputs[w].put(obs.get((w * batch + i) % obs.size()));
       inputs[w].flip();
     }
-    for (int i = 0; i < Math.max(1, passes / 20); i++) p.runFlat(inputs[i % windows].rewind(), batch);
+    for (int i = 0; i < Math.max(50, passes / 5); i++) p.runFlat(inputs[i % windows].rewind(), batch); // warm-up
     long t0 = System.nanoTime();
     for (int i = 0; i < passes; i++) p.runFlat(inputs[i % windows].rewind(), batch);
     return (System.nanoTime() - t0) / 1e6 / passes;

@@ -18,6 +18,29 @@ public final class Forward {
     return x;
   }
 
+  /**
+   * Runs the trunk and {@code head}, handing each layer's input to {@code inputs} under the same name
+   * the exporter gives the layer ("trunk.3", "q.0", ...). Calibration of static quantization and
+   * activation statistics for pruning use this.
+   */
+  public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<String, float[]> inputs) {
+    float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
+    int[] s = m.inputShape();
+    for (int i = 0; i < m.trunk().size(); i++) {
+      Layer l = m.trunk().get(i);
+      inputs.accept("trunk." + i, x);
+      x = apply(l, x, s);
+      s = Shapes.propagate(s, java.util.List.of(l), "");
+    }
+    for (int i = 0; i < head.layers().size(); i++) {
+      Layer l = head.layers().get(i);
+      inputs.accept(head.name() + "." + i, x);
+      x = apply(l, x, s);
+      s = Shapes.propagate(s, java.util.List.of(l), "");
+    }
+    return x;
+  }
+
   static float[] run(PolicyModel m, Head head, float[] obs) {
     if (obs.length != m.inputSize())
       throw new IllegalArgumentException("observation has " + obs.length + " values, model expects " + m.inputSize());
@@ -27,7 +50,13 @@ public final class Forward {
     return layers(head.layers(), x, Shapes.propagate(shape, m.trunk(), ""));
   }
 
-  static float[] apply(Layer l, float[] x, int[] shape) {
+  /** Shape (no batch dimension) after {@code layer}. */
+  public static int[] shapeAfter(Layer layer, int[] shape) {
+    return Shapes.propagate(shape, java.util.List.of(layer), "");
+  }
+
+  /** One layer on one sample of shape {@code shape} (no batch dimension). */
+  public static float[] apply(Layer l, float[] x, int[] shape) {
     return switch (l) {
       case Layer.Linear lin -> linear(lin, x);
       case Layer.Conv2d c -> conv(c, x, shape[1], shape[2]);

@@ -77,6 +77,7 @@ public final class OrtPolicy implements AutoCloseable {
     o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     o.addConfigEntry("session.x64quantprecision", "1");
+    o.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     if (optimizedModelPath != null) o.setOptimizedModelFilePath(optimizedModelPath.toString());
     return o;
   }

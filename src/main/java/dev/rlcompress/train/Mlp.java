@@ -88,6 +88,14 @@ public final class Mlp {
     return ls;
   }
 
+  /**
+   * Layers viewing the live parameter arrays (no copy): valid until the next update, and the arrays an
+   * optimiser may update in place.
+   */
+  public List<Layer> toLayersView() {
+    return layers(false);
+  }
+
   /** Rebuilds from model layers (Linear/activation alternation as produced by {@link #toLayers()}). */
   public static Mlp fromLayers(List<Layer> layers) {
     List<Layer.Linear> lins = new ArrayList<>();

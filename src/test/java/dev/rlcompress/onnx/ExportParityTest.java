@@ -24,24 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import static dev.rlcompress.Fixtures.lunarLanderStates;
+import static dev.rlcompress.Fixtures.rand;
 import org.junit.jupiter.api.io.TempDir;
 
 /** An exported graph must compute what the training network and the Java reference compute. */
 class ExportParityTest {
   @TempDir Path dir;
-
-  static List<float[]> lunarLanderStates(int n, long seed) {
-    Env env = Envs.make("LunarLander-v3");
-    SplittableRandom rng = new SplittableRandom(seed);
-    List<float[]> states = new ArrayList<>();
-    float[] o = env.reset(seed);
-    while (states.size() < n) {
-      states.add(o);
-      Step s = env.step(rng.nextInt(4));
-      o = s.done() ? env.reset() : s.observation();
-    }
-    return states;
-  }
 
   @Test
   void ortMatchesDjlNetworkOnTenThousandStates() throws Exception {
@@ -114,9 +103,4 @@ class ExportParityTest {
     }
   }
 
-  static float[] rand(int n, SplittableRandom rng) {
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) a[i] = (float) (rng.nextDouble() * 2 - 1);
-    return a;
-  }
 }

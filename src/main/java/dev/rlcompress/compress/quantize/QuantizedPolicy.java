@@ -1,0 +1,64 @@
+package dev.rlcompress.compress.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.rlcompress.model.Forward;
+import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.onnx.OnnxExporter;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A policy with some weighted layers replaced by a {@link LayerScheme}: exports through the one
+ * exporter, and runs the same arithmetic in Java for verification.
+ *
+ * @param model the fp32 action-only model, its provenance already carrying the compression step
+ * @param selected names of the layers the scheme replaces
+ */
+public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<String> selected) {
+  public QuantizedPolicy {
+    selected = Set.copyOf(selected);
+  }
+
+  public ModelProto toProto() {
+    return scheme.finish(OnnxExporter.toProto(model,
+        (g, layer, prefix, input, shape) -> selected.contains(prefix)
+            ? scheme.write(g, layer, prefix, input, shape)
+            : OnnxExporter.FP32.write(g, layer, prefix, input, shape),
+        scheme.microsoftOps()));
+  }
+
+  /** Java reference of the quantized graph's action-head output. */
+  public float[] reference(float[] obs) {
+    return referenceWithBound(obs).output();
+  }
+
+  /**
+   * The reference output and a bound on how far a correct runtime may differ from it: each layer's
+   * {@link LayerScheme#stepBound} propagated through the layers after it (activations are
+   * 1-Lipschitz, a weighted layer multiplies by its ∞-norm).
+   */
+  public record Reference(float[] output, float bound) {}
+
+  public Reference referenceWithBound(float[] obs) {
+    float[] x = model.normalization() == null ? obs : model.normalization().apply(obs);
+    int[] shape = model.inputShape();
+    float bound = 0;
+    List<Layer> layers = new java.util.ArrayList<>(model.trunk());
+    layers.addAll(model.actionHead().layers());
+    for (int i = 0; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      String name = i < model.trunk().size() ? "trunk." + i : model.actionHead().name() + "." + (i - model.trunk().size());
+      bound *= QuantBounds.infinityNorm(l);
+      if (selected.contains(name)) {
+        bound += scheme.stepBound(l, name, x, shape);
+        x = scheme.reference(l, name, x, shape);
+      } else {
+        bound += QuantBounds.floatRounding(l, x, 1.2e-7f);
+        x = Forward.apply(l, x, shape);
+      }
+      shape = Forward.shapeAfter(l, shape);
+    }
+    return new Reference(x, bound);
+  }
+}
