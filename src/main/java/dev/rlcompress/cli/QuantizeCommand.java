@@ -58,6 +58,9 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--finetune-steps", defaultValue = "3000", description = "qat/binary fine-tuning gradient steps (default: ${DEFAULT-VALUE}).")
   int finetuneSteps;
 
+  @Option(names = "--equalize-inputs", description = "ptdq/ptsq: rescale each observation feature to a common range first (folded into the first layer; exact in fp32).")
+  boolean equalizeInputs;
+
   @Option(names = "--env", description = "Environment for calibration (default: the model's).")
   String env;
 
@@ -75,7 +78,7 @@ final class QuantizeCommand implements Callable<Integer> {
     String envId = env != null ? env : fp32.provenance().envId();
     Quantizer.Spec d = Quantizer.Spec.defaults(m, envId);
     Quantizer.Spec spec = new Quantizer.Spec(m, p, perChannel, obs, envId, calibrationEpisodes, d.calibrationSeed(),
-        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr());
+        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs);
     Quantizer.Result r;
     try {
       r = Quantizer.quantize(fp32, spec);

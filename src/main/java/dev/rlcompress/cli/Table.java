@@ -9,12 +9,12 @@ final class Table {
 
   static String reports(List<EvalReport> rs) {
     StringBuilder sb = new StringBuilder();
-    sb.append("| model | env | episodes | mean return | 95% CI | std | success | agreement | latency b1 (µs) | latency b100 (ms) | size (bytes) | params | sparsity |\n");
-    sb.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append("| model | env | episodes | mean return | 95% CI | std | success | agreement | agreement (decisive) | latency b1 (µs) | latency b100 (ms) | size (bytes) | params | sparsity |\n");
+    sb.append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (EvalReport r : rs) {
-      sb.append(String.format("| %s | %s | %d | %.1f | [%.1f, %.1f] | %.1f | %s | %s | %s | %s | %,d | %,d | %.1f%% |%n",
+      sb.append(String.format("| %s | %s | %d | %.1f | [%.1f, %.1f] | %.1f | %s | %s | %s | %s | %s | %,d | %,d | %.1f%% |%n",
           r.model(), r.envId(), r.episodes(), r.meanReturn(), r.ci95Low(), r.ci95High(), r.stdReturn(),
-          pct(r.successRate()), pct(r.agreement()), num(r.latencyUsB1(), 1), num(r.latencyMsB100(), 3),
+          pct(r.successRate()), pct(r.agreement()), pct(r.agreementDecisive()), num(r.latencyUsB1(), 1), num(r.latencyMsB100(), 3),
           r.sizeBytes(), r.params(), 100 * r.sparsity()));
     }
     return sb.toString();

@@ -17,6 +17,7 @@ public record EvalReport(
     double ci95High,
     double successRate,
     double agreement,
+    double agreementDecisive,
     double meanEpisodeLength,
     double latencyUsB1,
     double latencyMsB100,
@@ -35,6 +36,7 @@ public record EvalReport(
     m.put("ci95", new double[] {ci95Low, ci95High});
     m.put("success_rate", successRate);
     m.put("agreement", agreement);
+    m.put("agreement_decisive", agreementDecisive);
     m.put("mean_episode_length", meanEpisodeLength);
     m.put("latency_us_b1", latencyUsB1);
     m.put("latency_ms_b100", latencyMsB100);

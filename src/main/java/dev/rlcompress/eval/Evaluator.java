@@ -62,7 +62,8 @@ public final class Evaluator {
     }
     double[] ci = Stats.bootstrapCi95(returns);
     double success = Double.isNaN(env.successThreshold()) || eps.length == 0 ? Double.NaN : (double) successes / eps.length;
-    double agreement = reference == null ? Double.NaN : agreement(p, reference, stored, env.actionSpace());
+    double[] agree = reference == null ? new double[] {Double.NaN, Double.NaN}
+        : agreement(p, reference, stored, env.actionSpace());
 
     double b1 = Double.NaN, b100 = Double.NaN;
     if (opt.latency()) {
@@ -72,17 +73,22 @@ public final class Evaluator {
     }
     ModelStats ms = ModelStats.of(p.path());
     return new EvalReport(p.path().toString(), envId, eps.length, Stats.mean(returns), Stats.std(returns),
-        ci[0], ci[1], success, agreement, eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
+        ci[0], ci[1], success, agree[0], agree[1], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
         ms.sizeBytes(), ms.params(), ms.sparsity());
   }
 
   /**
-   * Fraction of states on which both models choose the same greedy action. For continuous actions two
-   * actions agree when every dimension differs by at most 5% of that dimension's range.
+   * Fraction of states on which both models choose the same greedy action, overall and on decisive
+   * states only. A discrete state is decisive when the reference's best action leads its runner-up by at
+   * least 5% of the spread of its outputs: flips on the other states are near-ties between actions the
+   * reference itself barely tells apart. For continuous actions two actions agree when every dimension
+   * differs by at most 5% of its range (every state counts as decisive).
+   *
+   * @return {overall, decisive}
    */
-  public static double agreement(OrtPolicy p, OrtPolicy ref, List<float[]> states, Space actionSpace) {
-    if (states.isEmpty()) return Double.NaN;
-    int same = 0;
+  public static double[] agreement(OrtPolicy p, OrtPolicy ref, List<float[]> states, Space actionSpace) {
+    if (states.isEmpty()) return new double[] {Double.NaN, Double.NaN};
+    int same = 0, decisive = 0, decisiveSame = 0;
     int chunk = 256;
     for (int from = 0; from < states.size(); from += chunk) {
       float[][] batch = states.subList(from, Math.min(states.size(), from + chunk)).toArray(new float[0][]);
@@ -94,11 +100,32 @@ public final class Evaluator {
           for (int d = 0; d < x.length; d++)
             if (Math.abs(x[d] - y[d]) > 0.05 * (box.high()[d] - box.low()[d])) ok = false;
           if (ok) same++;
-        } else if (Actions.argmax(a[i]) == Actions.argmax(b[i])) {
-          same++;
+          decisive++;
+          if (ok) decisiveSame++;
+        } else {
+          boolean ok = Actions.argmax(a[i]) == Actions.argmax(b[i]);
+          if (ok) same++;
+          if (isDecisive(b[i])) {
+            decisive++;
+            if (ok) decisiveSame++;
+          }
         }
       }
     }
-    return (double) same / states.size();
+    return new double[] {(double) same / states.size(), decisive == 0 ? Double.NaN : (double) decisiveSame / decisive};
+  }
+
+  static boolean isDecisive(float[] out) {
+    float best = Float.NEGATIVE_INFINITY, second = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
+    for (float v : out) {
+      if (v > best) {
+        second = best;
+        best = v;
+      } else if (v > second) {
+        second = v;
+      }
+      min = Math.min(min, v);
+    }
+    return best - second >= 0.05f * (best - min);
   }
 }

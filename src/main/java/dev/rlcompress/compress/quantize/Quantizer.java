@@ -33,11 +33,16 @@ public final class Quantizer {
    */
   public record Spec(Method method, Part part, boolean perChannel, Observer observer, String envId,
       int calibrationEpisodes, long calibrationSeed, int maxCalibrationStates, int blockSize, boolean fullFp16,
-      int finetuneSteps, double finetuneLr) {
+      int finetuneSteps, double finetuneLr, boolean equalizeInputs) {
 
     public static Spec defaults(Method method, String envId) {
       return new Spec(method, Part.ALL, true, new Observer.MinMax(), envId, 10, Calibration.DEFAULT_SEED, 10_000, 32,
-          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4);
+          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false);
+    }
+
+    public Spec withEqualizeInputs(boolean on) {
+      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on);
     }
   }
 
@@ -74,6 +79,15 @@ public final class Quantizer {
 
     long packed = -1;
     String detail = "";
+    if (spec.equalizeInputs()) {
+      if (spec.method() != Method.PTDQ && spec.method() != Method.PTSQ)
+        throw new UserError("--equalize-inputs applies to ptdq and ptsq");
+      List<float[]> obs = calibrationObservations != null ? calibrationObservations
+          : Calibration.observations(m, spec.envId(), spec.calibrationEpisodes(), spec.calibrationSeed(),
+              spec.maxCalibrationStates());
+      m = InputEqualization.apply(m, obs);
+      detail += ":equalized-inputs";
+    }
     switch (spec.method()) {
       case PTSQ, QAT, BINARY -> {
         if (calibrationObservations != null && calibrationObservations.isEmpty())

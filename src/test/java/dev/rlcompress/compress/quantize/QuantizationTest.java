@@ -49,7 +49,7 @@ class QuantizationTest {
 
   static Quantizer.Spec with(Quantizer.Spec s, boolean perChannel, Observer o, boolean fullFp16, int steps) {
     return new Quantizer.Spec(s.method(), s.part(), perChannel, o, s.envId(), 2, s.calibrationSeed(),
-        s.maxCalibrationStates(), s.blockSize(), fullFp16, steps, s.finetuneLr());
+        s.maxCalibrationStates(), s.blockSize(), fullFp16, steps, s.finetuneLr(), false);
   }
 
   static Path verify(String name, Quantizer.Result r) throws Exception {
@@ -131,6 +131,21 @@ class QuantizationTest {
   }
 
   @Test
+  void inputEqualizationIsAnExactReparametrizationAndStillMatchesReference() throws Exception {
+    PolicyModel eq = InputEqualization.apply(dqn, states);
+    for (float[] o : states.subList(0, 200)) {
+      float[] a = dqn.forward(o), b = eq.forward(o);
+      for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-4f * (1 + Math.abs(a[k])));
+    }
+    Quantizer.Spec s = with(spec(Quantizer.Method.PTDQ), true, new Observer.MinMax(), false, 0).withEqualizeInputs(true);
+    Quantizer.Result r = Quantizer.quantize(dqn, s, states);
+    assertTrue(r.policy().model().provenance().compression().getLast().contains("equalized-inputs"));
+    verify("ptdq-equalized", r);
+    Quantizer.Spec q = with(spec(Quantizer.Method.PTSQ), true, new Observer.MinMax(), false, 0).withEqualizeInputs(true);
+    verify("ptsq-equalized", Quantizer.quantize(dqn, q, states));
+  }
+
+  @Test
   void sizesDropAsPromised() throws Exception {
     long fp32 = Files.size(fp32File);
     long weightBytes = 4L * (8 * 256 + 256 * 256 + 256 * 4);
@@ -172,7 +187,7 @@ class QuantizationTest {
     // Dynamic int8 covers Linear layers only: a CNN must pick the head.
     UserError e = assertThrows(UserError.class, () -> Quantizer.quantize(cnn, spec(Quantizer.Method.PTDQ)));
     assertTrue(e.getMessage().contains("Conv2d"), e.getMessage());
-    Quantizer.Spec head = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.HEAD, true, new Observer.MinMax(), "none", 1, 0, 10, 32, false, 0, 0);
+    Quantizer.Spec head = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.HEAD, true, new Observer.MinMax(), "none", 1, 0, 10, 32, false, 0, 0, false);
     assertEquals(java.util.Set.of("pi.0"), Quantizer.quantize(cnn, head).policy().selected());
   }
 
@@ -181,10 +196,10 @@ class QuantizationTest {
     PolicyModel tiny = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(new Layer.Linear(4, 2, new float[8], new float[2])))),
         new Provenance("dqn", "CartPole-v1", 0, Map.of(), 0, List.of()));
-    Quantizer.Spec features = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.FEATURES, true, new Observer.MinMax(), "CartPole-v1", 1, 0, 10, 32, false, 0, 0);
+    Quantizer.Spec features = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.FEATURES, true, new Observer.MinMax(), "CartPole-v1", 1, 0, 10, 32, false, 0, 0, false);
     assertThrows(UserError.class, () -> Quantizer.quantize(tiny, features), "an MLP with one layer has no feature part");
     assertThrows(UserError.class, () -> Quantizer.quantize(dqn, spec(Quantizer.Method.PTSQ), List.of()), "empty calibration set");
-    Quantizer.Spec zeroEpisodes = new Quantizer.Spec(Quantizer.Method.PTSQ, Part.ALL, true, new Observer.MinMax(), "LunarLander-v3", 0, 0, 10, 32, false, 0, 0);
+    Quantizer.Spec zeroEpisodes = new Quantizer.Spec(Quantizer.Method.PTSQ, Part.ALL, true, new Observer.MinMax(), "LunarLander-v3", 0, 0, 10, 32, false, 0, 0, false);
     assertThrows(UserError.class, () -> Quantizer.quantize(dqn, zeroEpisodes));
     assertThrows(UserError.class, () -> Observer.parse("kl"));
   }
