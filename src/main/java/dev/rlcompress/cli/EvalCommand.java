@@ -5,6 +5,7 @@ import dev.rlcompress.eval.EvalReport;
 import dev.rlcompress.eval.Evaluator;
 import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.runtime.OrtPolicy;
+import dev.rlcompress.runtime.Policy;
 import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--reference", paramLabel = "OTHER.onnx", description = "Model to measure action agreement against.")
   Path reference;
 
+  @Option(names = "--runtime", defaultValue = "ort",
+      description = "Engine: ort (ONNX Runtime, default) or java-sparse (CSR kernels for unstructured-pruned MLPs).")
+  String runtime;
+
   @Option(names = "--no-latency", description = "Skip the latency measurement.")
   boolean noLatency;
 
@@ -51,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
     List<EvalReport> reports = new java.util.ArrayList<>();
     try (OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
       for (Path model : models) {
-        try (OrtPolicy p = OrtPolicy.load(model)) {
+        try (Policy p = Policy.load(model, runtime)) {
           String envId = env != null ? env : p.metadata().get(ModelFormat.ENV);
           if (envId == null || envId.isEmpty()) throw new UserError(model + " names no environment; pass --env");
           reports.add(Evaluator.evaluate(p, envId, opt, ref));

@@ -1,7 +1,8 @@
 package dev.rlcompress.cli;
+import dev.rlcompress.compress.Part;
 
 import dev.rlcompress.compress.quantize.Observer;
-import dev.rlcompress.compress.quantize.Part;
+
 import dev.rlcompress.compress.quantize.Quantizer;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxExporter;

@@ -5,7 +5,7 @@ import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Rollouts;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.model.Actions;
-import dev.rlcompress.runtime.OrtPolicy;
+import dev.rlcompress.runtime.Policy;
 import dev.rlcompress.util.UserError;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class Evaluator {
   private Evaluator() {}
 
   /** Checks that {@code p} fits {@code env}'s observation and action spaces; fails with one clear line. */
-  public static void checkCompatible(OrtPolicy p, Env env) {
+  public static void checkCompatible(Policy p, Env env) {
     int obs = env.observationSpace().flatSize();
     if (p.inputSize() != obs)
       throw new UserError(p.path() + " expects observations of " + p.inputSize() + " values but " + env.id()
@@ -42,7 +42,7 @@ public final class Evaluator {
     }
   }
 
-  public static EvalReport evaluate(OrtPolicy p, String envId, EvalOptions opt, OrtPolicy reference) {
+  public static EvalReport evaluate(Policy p, String envId, EvalOptions opt, Policy reference) {
     Env env = Envs.make(envId);
     checkCompatible(p, env);
     if (reference != null) checkCompatible(reference, env);
@@ -72,7 +72,7 @@ public final class Evaluator {
       b100 = Latency.batchMillis(p, set, opt.batch(), opt.passes());
     }
     ModelStats ms = ModelStats.of(p.path());
-    return new EvalReport(p.path().toString(), envId, eps.length, Stats.mean(returns), Stats.std(returns),
+    return new EvalReport(p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]"), envId, eps.length, Stats.mean(returns), Stats.std(returns),
         ci[0], ci[1], success, agree[0], agree[1], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
         ms.sizeBytes(), ms.params(), ms.sparsity());
   }
@@ -86,7 +86,7 @@ public final class Evaluator {
    *
    * @return {overall, decisive}
    */
-  public static double[] agreement(OrtPolicy p, OrtPolicy ref, List<float[]> states, Space actionSpace) {
+  public static double[] agreement(Policy p, Policy ref, List<float[]> states, Space actionSpace) {
     if (states.isEmpty()) return new double[] {Double.NaN, Double.NaN};
     int same = 0, decisive = 0, decisiveSame = 0;
     int chunk = 256;

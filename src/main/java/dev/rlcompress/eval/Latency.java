@@ -1,6 +1,6 @@
 package dev.rlcompress.eval;
 
-import dev.rlcompress.runtime.OrtPolicy;
+import dev.rlcompress.runtime.Policy;
 import java.nio.FloatBuffer;
 import java.util.List;
 
@@ -14,7 +14,7 @@ public final class Latency {
   private Latency() {}
 
   /** Mean microseconds per batch-1 call, cycling through {@code obs}. */
-  public static double batch1Micros(OrtPolicy p, List<float[]> obs, int calls) {
+  public static double batch1Micros(Policy p, List<float[]> obs, int calls) {
     int n = Math.min(obs.size(), 1000);
     FloatBuffer[] inputs = new FloatBuffer[n];
     for (int i = 0; i < n; i++) {
@@ -28,7 +28,7 @@ public final class Latency {
   }
 
   /** Mean milliseconds per batch-{@code batch} pass over {@code passes} passes. */
-  public static double batchMillis(OrtPolicy p, List<float[]> obs, int batch, int passes) {
+  public static double batchMillis(Policy p, List<float[]> obs, int batch, int passes) {
     int windows = Math.max(1, Math.min(10, obs.size() / batch));
     FloatBuffer[] inputs = new FloatBuffer[windows];
     for (int w = 0; w < windows; w++) {

@@ -38,6 +38,13 @@ public record ModelStats(long sizeBytes, long params, long zeros) {
       params += count;
       zeros += countZeros(t, count);
     }
+    for (var sp : proto.getGraph().getSparseInitializerList()) {
+      long count = 1;
+      for (long d : sp.getDimsList()) count *= d;
+      long nnz = sp.getValues().getDims(0);
+      params += count;
+      zeros += count - nnz;
+    }
     return new ModelStats(size, params, zeros);
   }
 

@@ -152,7 +152,7 @@ public final class ModelFormat {
     return out;
   }
 
-  static Map<String, String> toMap(List<ai.onnx.proto.OnnxMl.StringStringEntryProto> props) {
+  public static Map<String, String> toMap(List<ai.onnx.proto.OnnxMl.StringStringEntryProto> props) {
     Map<String, String> m = new HashMap<>();
     for (var p : props) m.put(p.getKey(), p.getValue());
     return m;

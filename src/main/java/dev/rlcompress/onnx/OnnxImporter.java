@@ -54,6 +54,15 @@ public final class OnnxImporter {
           + "); start compression from the fp32 model");
     Map<String, TensorProto> inits = new HashMap<>();
     for (TensorProto t : proto.getGraph().getInitializerList()) inits.put(t.getName(), t);
+    for (var sp : proto.getGraph().getSparseInitializerList()) {
+      float[] dense = SparseStorage.densify(sp);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(dense.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(dense);
+      TensorProto.Builder t = TensorProto.newBuilder().setName(sp.getValues().getName())
+          .setDataType(TensorProto.DataType.FLOAT_VALUE).setRawData(com.google.protobuf.ByteString.copyFrom(b.array()));
+      t.addAllDims(sp.getDimsList());
+      inits.put(t.getName(), t.build());
+    }
     JsonObject a = JsonParser.parseString(md.get(ModelFormat.ARCHITECTURE)).getAsJsonObject();
     int[] inputShape = ModelFormat.GSON.fromJson(a.get("input_shape"), int[].class);
     Normalization norm = null;

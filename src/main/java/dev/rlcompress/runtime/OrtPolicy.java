@@ -25,7 +25,7 @@ import java.util.Set;
  * and are shared) and {@code session.x64quantprecision=1}, without which int8 kernels lose precision
  * on AVX2 CPUs that lack VNNI.
  */
-public final class OrtPolicy implements AutoCloseable {
+public final class OrtPolicy implements Policy {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
   private final Path path;
@@ -88,6 +88,11 @@ public final class OrtPolicy implements AutoCloseable {
     return i < 0 ? s : s.substring(0, i);
   }
 
+  @Override
+  public String runtime() {
+    return "ort";
+  }
+
   public Path path() {
     return path;
   }
@@ -114,27 +119,6 @@ public final class OrtPolicy implements AutoCloseable {
 
   public int outputSize() {
     return outputSize;
-  }
-
-  /** Action-head output for one observation. */
-  public float[] run(float[] observation) {
-    return run(new float[][] {observation})[0];
-  }
-
-  /** Action-head outputs for a batch of flattened observations. */
-  public float[][] run(float[][] batch) {
-    int b = batch.length;
-    FloatBuffer in = inputBuffer(b);
-    for (float[] o : batch) {
-      if (o.length != inputSize)
-        throw new IllegalArgumentException("observation has " + o.length + " values, model expects " + inputSize);
-      in.put(o);
-    }
-    in.flip();
-    float[] flat = runFlat(in, b);
-    float[][] out = new float[b][outputSize];
-    for (int i = 0; i < b; i++) System.arraycopy(flat, i * outputSize, out[i], 0, outputSize);
-    return out;
   }
 
   /**

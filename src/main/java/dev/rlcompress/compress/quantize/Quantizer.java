@@ -1,4 +1,5 @@
 package dev.rlcompress.compress.quantize;
+import dev.rlcompress.compress.Part;
 
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;

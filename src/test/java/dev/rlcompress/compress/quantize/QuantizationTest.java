@@ -1,4 +1,5 @@
 package dev.rlcompress.compress.quantize;
+import dev.rlcompress.compress.Part;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,4 +1,4 @@
-package dev.rlcompress.compress.quantize;
+package dev.rlcompress.compress;
 
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;

@@ -1,0 +1,99 @@
+package dev.rlcompress.compress.prune;
+
+import dev.rlcompress.compress.Part;
+import dev.rlcompress.model.Head;
+import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.util.UserError;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Unstructured L1 magnitude pruning, as torch.nn.utils.prune.l1_unstructured: the smallest-|w| weights
+ * (biases are kept) are set to zero, per layer or with one global threshold across the selected part.
+ * The zeros cost memory and time until something exploits them: see {@code SparseStorage} and
+ * {@code runtime.SparsePolicy}.
+ */
+public final class UnstructuredPruner {
+  private UnstructuredPruner() {}
+
+  public static PolicyModel prune(PolicyModel m, double ratio, Part part, boolean global) {
+    StructuredPruner.checkRatio(ratio);
+    List<Part.Named> chosen = part.select(m);
+    if (chosen.isEmpty()) throw new UserError("no prunable layer in part '" + part.label() + "'");
+    Map<String, Float> threshold = new HashMap<>();
+    if (global) {
+      int n = 0;
+      for (Part.Named c : chosen) n += Importance.weights(c.layer()).length;
+      float[] all = new float[n];
+      int p = 0;
+      for (Part.Named c : chosen) for (float w : Importance.weights(c.layer())) all[p++] = Math.abs(w);
+      float t = kth(all, (int) Math.floor(ratio * n));
+      for (Part.Named c : chosen) threshold.put(c.name(), t);
+    } else {
+      for (Part.Named c : chosen) {
+        float[] w = Importance.weights(c.layer());
+        float[] a = new float[w.length];
+        for (int i = 0; i < w.length; i++) a[i] = Math.abs(w[i]);
+        threshold.put(c.name(), kth(a, (int) Math.floor(ratio * w.length)));
+      }
+    }
+    List<Layer> trunk = mask(m.trunk(), "trunk", threshold);
+    List<Head> heads = new ArrayList<>();
+    for (Head h : m.heads()) heads.add(new Head(h.name(), h.kind(), mask(h.layers(), h.name(), threshold)));
+    return new PolicyModel(m.inputShape(), m.normalization(), trunk, heads, m.provenance().withCompression(
+        String.format("prune:unstructured:l1:%.2f:part=%s%s", ratio, part.label(), global ? ":global" : "")));
+  }
+
+  /**
+   * Smallest value v such that exactly {@code k} elements lie strictly below it after ties are broken by
+   * position: returns the k-th smallest (0-based), or -1 for k = 0 (prune nothing).
+   */
+  private static float kth(float[] a, int k) {
+    if (k == 0) return -1f;
+    float[] s = a.clone();
+    Arrays.sort(s);
+    return s[k - 1];
+  }
+
+  private static List<Layer> mask(List<Layer> layers, String prefix, Map<String, Float> threshold) {
+    List<Layer> out = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      Float t = threshold.get(prefix + "." + i);
+      Layer l = layers.get(i);
+      if (t == null) {
+        out.add(l);
+        continue;
+      }
+      out.add(switch (l) {
+        case Layer.Linear lin -> new Layer.Linear(lin.in(), lin.out(), zeroBelow(lin.weight(), t), lin.bias());
+        case Layer.Conv2d c -> new Layer.Conv2d(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(),
+            zeroBelow(c.weight(), t), c.bias());
+        default -> l;
+      });
+    }
+    return out;
+  }
+
+  private static float[] zeroBelow(float[] w, float t) {
+    float[] r = w.clone();
+    for (int i = 0; i < r.length; i++) if (Math.abs(r[i]) <= t) r[i] = 0f;
+    return r;
+  }
+
+  /** Fraction of zero weights (not biases) over all weighted layers. */
+  public static double sparsity(PolicyModel m) {
+    long zeros = 0, n = 0;
+    for (Layer l : m.allLayers()) {
+      if (!(l instanceof Layer.Linear || l instanceof Layer.Conv2d)) continue;
+      for (float w : Importance.weights(l)) {
+        n++;
+        if (w == 0f) zeros++;
+      }
+    }
+    return n == 0 ? 0 : (double) zeros / n;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.rlcompress.runtime;
+
+import dev.rlcompress.model.HeadKind;
+import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.Normalization;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.onnx.ModelFormat;
+import dev.rlcompress.onnx.OnnxImporter;
+import dev.rlcompress.util.UserError;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Java inference engine for unstructured-sparse MLP policies: each Linear layer is stored in CSR
+ * (compressed sparse rows), so work and memory scale with the nonzeros. Activations are kept
+ * feature-major ([feature][batch]) so every nonzero weight becomes one contiguous multiply-add over
+ * the batch, which the JIT vectorizes. Exists because ONNX Runtime densifies sparse weights: without
+ * an engine like this, unstructured pruning saves nothing at inference time.
+ */
+public final class SparsePolicy implements Policy {
+  private final Path path;
+  private final Map<String, String> metadata;
+  private final PolicyModel model;
+  private final List<Object> ops = new ArrayList<>(); // Csr or Layer.Activation
+  private final int inputSize, outputSize;
+
+  /** A Linear layer in CSR form. */
+  record Csr(int in, int out, int[] rowPtr, int[] col, float[] val, float[] bias) {
+    static Csr of(Layer.Linear l) {
+      int nnz = 0;
+      for (float w : l.weight()) if (w != 0f) nnz++;
+      int[] rowPtr = new int[l.out() + 1], col = new int[nnz];
+      float[] val = new float[nnz];
+      int k = 0;
+      for (int o = 0; o < l.out(); o++) {
+        for (int i = 0; i < l.in(); i++) {
+          float w = l.w(o, i);
+          if (w != 0f) {
+            col[k] = i;
+            val[k++] = w;
+          }
+        }
+        rowPtr[o + 1] = k;
+      }
+      return new Csr(l.in(), l.out(), rowPtr, col, val, l.bias().clone());
+    }
+
+    /** y[o][b] = bias[o] + Σ_k val[k]·x[col[k]][b], feature-major. */
+    float[] apply(float[] x, int batch) {
+      float[] y = new float[out * batch];
+      for (int o = 0; o < out; o++) {
+        int yo = o * batch;
+        float bo = bias[o];
+        for (int b = 0; b < batch; b++) y[yo + b] = bo;
+        for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) {
+          float w = val[k];
+          int xi = col[k] * batch;
+          for (int b = 0; b < batch; b++) y[yo + b] += w * x[xi + b];
+        }
+      }
+      return y;
+    }
+  }
+
+  private SparsePolicy(Path path, PolicyModel model, Map<String, String> metadata) {
+    this.path = path;
+    this.model = model;
+    this.metadata = metadata;
+    for (Layer l : model.trunk()) add(l);
+    for (Layer l : model.actionHead().layers()) add(l);
+    this.inputSize = model.inputSize();
+    this.outputSize = model.outputSize();
+  }
+
+  private void add(Layer l) {
+    switch (l) {
+      case Layer.Linear lin -> ops.add(Csr.of(lin));
+      case Layer.Activation a -> ops.add(a);
+      case Layer.Flatten f -> {}
+      case Layer.Conv2d c -> throw new UserError("the java-sparse runtime runs MLP policies only (found " + c + ")");
+    }
+  }
+
+  public static SparsePolicy load(Path path) {
+    PolicyModel m = OnnxImporter.read(path);
+    Map<String, String> md = ModelFormat.toMap(OnnxImporter.readProto(path).getMetadataPropsList());
+    return new SparsePolicy(path, m.actionOnly(), md);
+  }
+
+  @Override
+  public float[] runFlat(FloatBuffer input, int batch) {
+    float[] x = new float[inputSize * batch];
+    Normalization norm = model.normalization();
+    float[] row = new float[inputSize];
+    for (int b = 0; b < batch; b++) {
+      input.get(row);
+      float[] r = norm == null ? row : norm.apply(row);
+      for (int i = 0; i < inputSize; i++) x[i * batch + b] = r[i];
+    }
+    for (Object op : ops) {
+      if (op instanceof Csr c) {
+        x = c.apply(x, batch);
+      } else if (((Layer.Activation) op).kind() == Layer.Activation.Kind.RELU) {
+        for (int i = 0; i < x.length; i++) x[i] = Math.max(0f, x[i]);
+      } else {
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.tanh(x[i]);
+      }
+    }
+    float[] out = new float[batch * outputSize];
+    for (int o = 0; o < outputSize; o++) for (int b = 0; b < batch; b++) out[b * outputSize + o] = x[o * batch + b];
+    return out;
+  }
+
+  @Override
+  public String runtime() {
+    return "java-sparse";
+  }
+
+  @Override
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  @Override
+  public HeadKind actionHead() {
+    return model.actionHead().kind();
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
+  @Override
+  public int outputSize() {
+    return outputSize;
+  }
+
+  @Override
+  public void close() {}
+}
