@@ -18,10 +18,13 @@ import picocli.CommandLine.Command;
       "  rlc eval runs/cp/model.onnx                return, success rate, latency, size",
       "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx   int8 with calibration",
       "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   compare in one run",
+      "  rlc prune runs/cp/model.onnx --method l2 --ratio 0.5 -o p.onnx      remove half the neurons",
+      "  rlc sweep-prune runs/cp/model.onnx         L1/L2 at 5%..70%, best ratio by the 90% rule",
       "  rlc demo                                   all of the above on CartPole in about a minute",
       ""
     },
-    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, EnvsCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
+        LotteryCommand.class, EnvsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

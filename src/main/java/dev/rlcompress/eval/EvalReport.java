@@ -25,6 +25,12 @@ public record EvalReport(
     long params,
     double sparsity) {
 
+  /** The same report under another label (a sweep cell, a variant name). */
+  public EvalReport withModel(String label) {
+    return new EvalReport(label, envId, episodes, meanReturn, stdReturn, ci95Low, ci95High, successRate, agreement,
+        agreementDecisive, meanEpisodeLength, latencyUsB1, latencyMsB100, sizeBytes, params, sparsity);
+  }
+
   /** The machine-readable form printed by {@code rlc eval --json}. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();

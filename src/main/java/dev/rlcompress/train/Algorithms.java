@@ -28,6 +28,34 @@ public final class Algorithms {
     };
   }
 
+  /**
+   * The policy network exactly as the training run initialised it, rebuilt from provenance (algorithm,
+   * environment, seed, net_arch): both trainers draw the policy's initial weights first from a generator
+   * seeded with the run's seed. What the lottery-ticket check rewinds to.
+   */
+  public static dev.rlcompress.model.PolicyModel initialPolicy(dev.rlcompress.model.Provenance p) {
+    var env = dev.rlcompress.env.Envs.make(p.envId());
+    int obs = env.observationSpace().flatSize();
+    if (!(env.actionSpace() instanceof dev.rlcompress.env.Space.Discrete d))
+      throw new UserError("initial weights can be rebuilt for discrete-action DQN/PPO runs only");
+    Map<String, String> hp = p.hyperparameters();
+    if (!hp.containsKey("net_arch")) throw new UserError("the model's provenance lacks net_arch; cannot rebuild its initialisation");
+    int[] hidden = new Hyperparameters(p.algorithm(), hp, Map.of()).layers("net_arch");
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(p.seed());
+    int[] sizes = Ppo.sizes(obs, hidden, d.n());
+    return switch (p.algorithm()) {
+      case "dqn" -> new dev.rlcompress.model.PolicyModel(new int[] {obs}, null, List.of(),
+          List.of(new dev.rlcompress.model.Head("q", new dev.rlcompress.model.HeadKind.QValues(),
+              new Mlp(sizes, dev.rlcompress.model.Layer.Activation.Kind.RELU, Double.NaN, rng).toLayers())), p);
+      case "ppo" -> new dev.rlcompress.model.PolicyModel(new int[] {obs}, null, List.of(),
+          List.of(new dev.rlcompress.model.Head("pi", new dev.rlcompress.model.HeadKind.Categorical(),
+              new Mlp(sizes, hp.getOrDefault("activation", "tanh").equals("relu")
+                  ? dev.rlcompress.model.Layer.Activation.Kind.RELU : dev.rlcompress.model.Layer.Activation.Kind.TANH,
+                  0.01, rng).toLayers())), p);
+      default -> throw unknown(p.algorithm());
+    };
+  }
+
   private static UserError unknown(String algo) {
     return new UserError("unknown algorithm '" + algo + "'; known: " + String.join(", ", names()));
   }

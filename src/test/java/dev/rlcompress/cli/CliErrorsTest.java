@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets one clear line on stderr and a non-zero exit, never a stack trace. */
-class CliErrorsTest {
+public class CliErrorsTest {
   @TempDir Path dir;
 
-  record Outcome(int code, String out, String err) {}
+  public record Outcome(int code, String out, String err) {}
 
-  static Outcome rlc(String... args) {
+  public static Outcome rlc(String... args) {
     PrintStream oldOut = System.out, oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true));

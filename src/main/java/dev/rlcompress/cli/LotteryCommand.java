@@ -1,0 +1,78 @@
+package dev.rlcompress.cli;
+
+import dev.rlcompress.compress.Part;
+import dev.rlcompress.compress.distill.Distillation;
+import dev.rlcompress.compress.prune.FineTunedPruning;
+import dev.rlcompress.compress.quantize.Calibration;
+import dev.rlcompress.eval.EvalOptions;
+import dev.rlcompress.eval.EvalReport;
+import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.onnx.OnnxExporter;
+import dev.rlcompress.onnx.OnnxImporter;
+import dev.rlcompress.runtime.Policy;
+import dev.rlcompress.train.Algorithms;
+import dev.rlcompress.util.UserError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "prune-compare",
+    description = {
+      "At one unstructured sparsity, compare: one-shot pruning; one-shot + fine-tuning; iterative",
+      "pruning with fine-tuning; and the lottery ticket (surviving weights rewound to their values at",
+      "initialisation, rebuilt from the model's provenance, then retrained with the same budget).",
+      "Fine-tuning and retraining distill from the unpruned policy on its own states."
+    },
+    mixinStandardHelpOptions = true)
+final class LotteryCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "MODEL.onnx")
+  Path model;
+
+  @Option(names = "--ratio", defaultValue = "0.9", description = "Unstructured sparsity (default: ${DEFAULT-VALUE}).")
+  double ratio;
+
+  @Option(names = "--method", defaultValue = "l1-unstructured", description = "Pruning method for the one-shot/iterative rows (default: ${DEFAULT-VALUE}).")
+  String method;
+
+  @Option(names = "--steps", defaultValue = "3000", description = "Fine-tuning budget in gradient steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--iterations", defaultValue = "5", description = "Iterative pruning steps (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--episodes", defaultValue = "100", description = "Evaluation episodes per row (default: ${DEFAULT-VALUE}).")
+  int episodes;
+
+  @Override
+  public Integer call() throws Exception {
+    if (ratio <= 0 || ratio >= 1) throw new UserError("--ratio must be in (0, 1)");
+    FineTunedPruning.Method m = FineTunedPruning.Method.parse(method);
+    PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
+    String env = fp32.provenance().envId();
+    List<float[]> states = Calibration.observations(fp32, env, 20, Calibration.DEFAULT_SEED, 20_000);
+    EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
+    List<EvalReport> rows = new ArrayList<>();
+    try (Policy ref = Policy.load(model, "ort")) {
+      Variants v = new Variants(Variants.tempDir(), opt, ref);
+      rows.add(v.measure("baseline", OnnxExporter.toProto(fp32), env, "ort"));
+      PolicyModel oneShot = FineTunedPruning.pruneOnce(fp32, m, ratio, Part.ALL, false, 0);
+      rows.add(v.measure("one-shot", OnnxExporter.toProto(oneShot), env, "ort"));
+      float[][] masks = m.unstructured() ? Distillation.nonzeroMasks(oneShot) : null;
+      PolicyModel tuned = Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1);
+      rows.add(v.measure("one-shot + fine-tune", OnnxExporter.toProto(tuned), env, "ort"));
+      PolicyModel iter = FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1);
+      rows.add(v.measure("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(iter), env, "ort"));
+      if (m.unstructured()) {
+        PolicyModel ticket = FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1);
+        rows.add(v.measure("lottery ticket (rewind + retrain)", OnnxExporter.toProto(ticket), env, "ort"));
+      }
+    }
+    System.out.print(Table.reports(rows));
+    return 0;
+  }
+}
