@@ -106,12 +106,22 @@ public final class SparsePolicy implements Policy {
       } else if (((Layer.Activation) op).kind() == Layer.Activation.Kind.RELU) {
         for (int i = 0; i < x.length; i++) x[i] = Math.max(0f, x[i]);
       } else {
-        for (int i = 0; i < x.length; i++) x[i] = (float) Math.tanh(x[i]);
+        for (int i = 0; i < x.length; i++) x[i] = tanh(x[i]);
       }
     }
     float[] out = new float[batch * outputSize];
     for (int o = 0; o < outputSize; o++) for (int b = 0; b < batch; b++) out[b * outputSize + o] = x[o * batch + b];
     return out;
+  }
+
+  /**
+   * tanh through the exp intrinsic, 1 - 2/(e^{2x}+1): several times faster than Math.tanh and within
+   * a few float ulps of it (|x| > 9 saturates to ±1 in float).
+   */
+  static float tanh(float x) {
+    if (x > 9f) return 1f;
+    if (x < -9f) return -1f;
+    return (float) (1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0));
   }
 
   @Override

@@ -37,6 +37,12 @@ class UnstructuredAndSparseTest {
   }
 
   @Test
+  void csrTanhMatchesMathTanh() throws Exception {
+    for (float x = -12f; x <= 12f; x += 0.001f)
+      assertEquals((float) Math.tanh(x), dev.rlcompress.runtime.SparsePolicyAccess.tanh(x), 3e-7f, "x=" + x);
+  }
+
+  @Test
   void perLayerAndGlobalMagnitudePruningHitTheRatio() {
     PolicyModel p = UnstructuredPruner.prune(m, 0.3, Part.ALL, false);
     for (Layer l : p.allLayers())
