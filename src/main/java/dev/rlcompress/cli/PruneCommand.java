@@ -80,8 +80,8 @@ final class PruneCommand implements Callable<Integer> {
     if (finetuneSteps < 0 || iterations < 1) throw new UserError("--finetune-steps must be >= 0 and --iterations >= 1");
     if (sparse && !m.unstructured()) throw new UserError("--sparse applies to l1-unstructured pruning");
     PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
-    if (!fp32.provenance().compression().isEmpty())
-      throw new UserError(model + " is already compressed (" + fp32.provenance().compression() + "); prune the fp32 model");
+    if (fp32.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
+      throw new UserError(model + " is quantized (" + fp32.provenance().compression() + "); prune fp32 weights, then quantize");
     PolicyModel pruned;
     if (!m.unstructured() && p != Part.ALL) {
       Set<String> inPart = p.select(fp32).stream().map(Part.Named::name).collect(Collectors.toSet());

@@ -60,8 +60,8 @@ public final class Quantizer {
    */
   public static Result quantize(PolicyModel fp32, Spec spec, List<float[]> calibrationObservations) {
     PolicyModel m = fp32.actionOnly();
-    if (!m.provenance().compression().isEmpty())
-      throw new UserError("the model is already compressed (" + m.provenance().compression() + "); quantize the fp32 model");
+    if (m.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
+      throw new UserError("the model is already quantized (" + m.provenance().compression() + "); start from fp32 weights");
     List<Part.Named> chosen = spec.fullFp16() ? Part.weighted(m) : spec.part().select(m);
     if (chosen.isEmpty())
       throw new UserError("no quantizable layer in part '" + spec.part().label() + "' of this model");

@@ -147,6 +147,17 @@ class QuantizationTest {
   }
 
   @Test
+  void quantizationComposesWithPruning() throws Exception {
+    PolicyModel structured = dev.rlcompress.compress.prune.StructuredPruner.prune(dqn, dev.rlcompress.compress.prune.Importance.L2, 0.5, 0);
+    Quantizer.Result r = Quantizer.quantize(structured, spec(Quantizer.Method.PTDQ));
+    assertEquals(2, r.policy().model().provenance().compression().size(), "prune step then quantize step");
+    verify("pruned-ptdq", r);
+    PolicyModel sparse = dev.rlcompress.compress.prune.UnstructuredPruner.prune(dqn, 0.3, Part.ALL, false);
+    verify("sparse-ptsq", Quantizer.quantize(sparse, spec(Quantizer.Method.PTSQ), states));
+    assertThrows(UserError.class, () -> Quantizer.quantize(r.policy().model(), spec(Quantizer.Method.PTDQ)), "no double quantization");
+  }
+
+  @Test
   void sizesDropAsPromised() throws Exception {
     long fp32 = Files.size(fp32File);
     long weightBytes = 4L * (8 * 256 + 256 * 256 + 256 * 4);
