@@ -62,6 +62,9 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--equalize-inputs", description = "ptdq/ptsq: rescale each observation feature to a common range first (folded into the first layer; exact in fp32).")
   boolean equalizeInputs;
 
+  @Option(names = "--center-outputs", description = "Subtract the mean over actions in the last layer first (exact for greedy and softmax policies; shrinks int8 scales).")
+  boolean centerOutputs;
+
   @Option(names = "--env", description = "Environment for calibration (default: the model's).")
   String env;
 
@@ -79,7 +82,7 @@ final class QuantizeCommand implements Callable<Integer> {
     String envId = env != null ? env : fp32.provenance().envId();
     Quantizer.Spec d = Quantizer.Spec.defaults(m, envId);
     Quantizer.Spec spec = new Quantizer.Spec(m, p, perChannel, obs, envId, calibrationEpisodes, d.calibrationSeed(),
-        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs);
+        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs, centerOutputs);
     Quantizer.Result r;
     try {
       r = Quantizer.quantize(fp32, spec);

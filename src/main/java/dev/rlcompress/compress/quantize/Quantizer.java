@@ -34,16 +34,21 @@ public final class Quantizer {
    */
   public record Spec(Method method, Part part, boolean perChannel, Observer observer, String envId,
       int calibrationEpisodes, long calibrationSeed, int maxCalibrationStates, int blockSize, boolean fullFp16,
-      int finetuneSteps, double finetuneLr, boolean equalizeInputs) {
+      int finetuneSteps, double finetuneLr, boolean equalizeInputs, boolean centerOutputs) {
 
     public static Spec defaults(Method method, String envId) {
       return new Spec(method, Part.ALL, true, new Observer.MinMax(), envId, 10, Calibration.DEFAULT_SEED, 10_000, 32,
-          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false);
+          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false, false);
     }
 
     public Spec withEqualizeInputs(boolean on) {
       return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on);
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on, centerOutputs);
+    }
+
+    public Spec withCenterOutputs(boolean on) {
+      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, on);
     }
   }
 
@@ -80,6 +85,10 @@ public final class Quantizer {
 
     long packed = -1;
     String detail = "";
+    if (spec.centerOutputs()) {
+      m = OutputCentering.apply(m);
+      detail += ":centered-outputs";
+    }
     if (spec.equalizeInputs()) {
       if (spec.method() != Method.PTDQ && spec.method() != Method.PTSQ)
         throw new UserError("--equalize-inputs applies to ptdq and ptsq");
