@@ -65,6 +65,9 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--center-outputs", description = "Subtract the mean over actions in the last layer first (exact for greedy and softmax policies; shrinks int8 scales).")
   boolean centerOutputs;
 
+  @Option(names = "--distill-temperature", description = "qat/binary: fine-tune with KL to softmax(teacher/T) (Rusu et al. 2016; 0.01 for DQN) instead of MSE on Q-values. Outputs become action scores.")
+  Double distillTemperature;
+
   @Option(names = "--env", description = "Environment for calibration (default: the model's).")
   String env;
 
@@ -82,7 +85,8 @@ final class QuantizeCommand implements Callable<Integer> {
     String envId = env != null ? env : fp32.provenance().envId();
     Quantizer.Spec d = Quantizer.Spec.defaults(m, envId);
     Quantizer.Spec spec = new Quantizer.Spec(m, p, perChannel, obs, envId, calibrationEpisodes, d.calibrationSeed(),
-        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs, centerOutputs);
+        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs, centerOutputs,
+        distillTemperature == null ? Double.NaN : distillTemperature);
     Quantizer.Result r;
     try {
       r = Quantizer.quantize(fp32, spec);

@@ -41,12 +41,32 @@ public final class Distillation {
   public static final Hooks NONE = new Hooks() {};
 
   /**
+   * The distillation loss. {@code temperature} NaN: MSE on Q-values (keeps their meaning) and
+   * KL(teacher ‖ student) on categorical logits. A finite temperature τ: KL(softmax(teacher/τ) ‖
+   * softmax(student)) for either head, Rusu et al.'s policy distillation (τ = 0.01 for DQN): the student
+   * becomes a large-margin action scorer whose greedy action survives coarse arithmetic, but its
+   * outputs are no longer Q-values.
+   */
+  public record Loss(double temperature) {
+    public static final Loss DEFAULT = new Loss(Double.NaN);
+
+    public boolean sharpened() {
+      return !Double.isNaN(temperature);
+    }
+  }
+
+  public static PolicyModel finetune(PolicyModel student, PolicyModel teacher, List<float[]> states, Hooks hooks,
+      float[][] masks, int steps, double lr, long seed) {
+    return finetune(student, teacher, states, hooks, masks, steps, lr, seed, Loss.DEFAULT);
+  }
+
+  /**
    * @param masks per Linear layer, 1 where a weight may be nonzero (null for no mask); applied after
    *     every update so pruned weights stay pruned
    * @return the student with fine-tuned weights, provenance of the student
    */
   public static PolicyModel finetune(PolicyModel student, PolicyModel teacher, List<float[]> states, Hooks hooks,
-      float[][] masks, int steps, double lr, long seed) {
+      float[][] masks, int steps, double lr, long seed, Loss lossKind) {
     if (!student.trunk().isEmpty() || student.normalization() != null)
       throw new UserError("distillation fine-tuning supports MLP policies without a trunk or normalization");
     if (states.isEmpty()) throw new UserError("distillation needs at least one state");
@@ -57,7 +77,8 @@ public final class Distillation {
     } catch (IllegalArgumentException e) {
       throw new UserError("distillation fine-tuning supports MLP policies only: " + e.getMessage());
     }
-    boolean kl = head.kind() instanceof HeadKind.Categorical;
+    boolean kl = lossKind.sharpened() || head.kind() instanceof HeadKind.Categorical;
+    float invTemperature = lossKind.sharpened() ? (float) (1.0 / lossKind.temperature()) : 1f;
     int in = student.inputSize(), out = student.outputSize(), n = states.size(), batch = Math.min(256, n);
     float[] target = new float[n * out], x = new float[n * in];
     for (int i = 0; i < n; i++) {
@@ -90,7 +111,7 @@ public final class Distillation {
             }
             NDArray loss;
             if (kl) {
-              NDArray lt = t.logSoftmax(1), ls = h.logSoftmax(1);
+              NDArray lt = t.mul(invTemperature).logSoftmax(1), ls = h.logSoftmax(1);
               loss = lt.exp().mul(lt.sub(ls)).sum(new int[] {1}).mean();
             } else {
               loss = h.sub(t).square().mean();

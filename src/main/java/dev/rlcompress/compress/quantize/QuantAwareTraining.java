@@ -32,7 +32,7 @@ public final class QuantAwareTraining {
    * @return the fine-tuned fp32 (latent) weights, to be exported with the matching scheme
    */
   public static PolicyModel finetune(PolicyModel m, List<float[]> states, Set<String> selected, Kind kind,
-      Map<String, float[]> inputRange, boolean perChannel, int steps, double lr, long seed) {
+      Map<String, float[]> inputRange, boolean perChannel, int steps, double lr, long seed, Distillation.Loss loss) {
     Head head = m.actionHead();
     List<String> names = new ArrayList<>();
     for (int idx = 0; idx < head.layers().size(); idx++)
@@ -51,7 +51,7 @@ public final class QuantAwareTraining {
         return kind == Kind.INT8 ? fakeQuantWeight(w, perChannel) : binarize(w);
       }
     };
-    return Distillation.finetune(m, m, states, hooks, null, steps, lr, seed);
+    return Distillation.finetune(m, m, states, hooks, null, steps, lr, seed, loss);
   }
 
   /** uint8 fake quantization with a fixed (calibrated) scale and zero point; straight-through gradient. */

@@ -2,6 +2,7 @@ package dev.rlcompress.compress.quantize;
 import dev.rlcompress.compress.Part;
 
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.compress.distill.Distillation;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.UserError;
 import java.util.HashMap;
@@ -34,21 +35,28 @@ public final class Quantizer {
    */
   public record Spec(Method method, Part part, boolean perChannel, Observer observer, String envId,
       int calibrationEpisodes, long calibrationSeed, int maxCalibrationStates, int blockSize, boolean fullFp16,
-      int finetuneSteps, double finetuneLr, boolean equalizeInputs, boolean centerOutputs) {
+      int finetuneSteps, double finetuneLr, boolean equalizeInputs, boolean centerOutputs,
+      double distillTemperature) {
 
     public static Spec defaults(Method method, String envId) {
       return new Spec(method, Part.ALL, true, new Observer.MinMax(), envId, 10, Calibration.DEFAULT_SEED, 10_000, 32,
-          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false, false);
+          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false, false, Double.NaN);
     }
 
     public Spec withEqualizeInputs(boolean on) {
       return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on, centerOutputs);
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on, centerOutputs, distillTemperature);
+    }
+
+    /** Fine-tune (qat, binary) with Rusu et al.'s sharpened KL at temperature τ instead of MSE on Q-values. */
+    public Spec withDistillTemperature(double tau) {
+      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, centerOutputs, tau);
     }
 
     public Spec withCenterOutputs(boolean on) {
       return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, on);
+          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, on, distillTemperature);
     }
   }
 
@@ -108,12 +116,13 @@ public final class Quantizer {
         detail = ":calibration=" + spec.calibrationEpisodes() + "ep/" + obs.size() + "states";
         if (spec.method() == Method.BINARY) {
           m = QuantAwareTraining.finetune(m, obs, names, QuantAwareTraining.Kind.BINARY, Map.of(), true,
-              spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed());
+              spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed(), new Distillation.Loss(spec.distillTemperature()));
           packed = 0;
           for (Part.Named n : Part.weighted(m))
             if (names.contains(n.name())) packed += BinaryWeights.packedBytes((Layer.Linear) n.layer());
             else packed += 4 * n.layer().parameterCount();
           detail += ":finetune=" + spec.finetuneSteps();
+          if (!Double.isNaN(spec.distillTemperature())) detail += ":distill-tau=" + spec.distillTemperature();
         } else {
           Map<String, List<float[]>> acts = Calibration.activations(m, obs);
           Map<String, float[]> in = new HashMap<>(), out = new HashMap<>();
@@ -123,8 +132,9 @@ public final class Quantizer {
           }
           if (spec.method() == Method.QAT) {
             m = QuantAwareTraining.finetune(m, obs, names, QuantAwareTraining.Kind.INT8, in, spec.perChannel(),
-                spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed());
+                spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed(), new Distillation.Loss(spec.distillTemperature()));
             detail += ":finetune=" + spec.finetuneSteps();
+            if (!Double.isNaN(spec.distillTemperature())) detail += ":distill-tau=" + spec.distillTemperature();
           }
           detail += ":observer=" + spec.observer().name();
           scheme = new StaticInt8(spec.perChannel(), in, out);

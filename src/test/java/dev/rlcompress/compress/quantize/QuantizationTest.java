@@ -50,7 +50,7 @@ class QuantizationTest {
 
   static Quantizer.Spec with(Quantizer.Spec s, boolean perChannel, Observer o, boolean fullFp16, int steps) {
     return new Quantizer.Spec(s.method(), s.part(), perChannel, o, s.envId(), 2, s.calibrationSeed(),
-        s.maxCalibrationStates(), s.blockSize(), fullFp16, steps, s.finetuneLr(), false, false);
+        s.maxCalibrationStates(), s.blockSize(), fullFp16, steps, s.finetuneLr(), false, false, Double.NaN);
   }
 
   static Path verify(String name, Quantizer.Result r) throws Exception {
@@ -125,6 +125,10 @@ class QuantizationTest {
     assertNotEquals(dqn.actionHead().layers(), qat.policy().model().actionHead().layers(), "fine-tuning changed the weights");
     Path f = verify("qat", qat);
     assertEquals(3, GraphInspector.optimizedOps(f).getOrDefault("QGemm", 0));
+    Quantizer.Result sharp = Quantizer.quantize(dqn,
+        with(spec(Quantizer.Method.QAT), true, new Observer.MinMax(), false, 30).withDistillTemperature(0.01));
+    assertTrue(sharp.policy().model().provenance().compression().getLast().contains("distill-tau=0.01"));
+    verify("qat-sharpened", sharp);
     Quantizer.Result bin = Quantizer.quantize(dqn, with(spec(Quantizer.Method.BINARY), true, new Observer.MinMax(), false, 30));
     verify("binary", bin);
     long weights = 8 * 256 + 256 * 256 + 256 * 4;
@@ -199,7 +203,7 @@ class QuantizationTest {
     // Dynamic int8 covers Linear layers only: a CNN must pick the head.
     UserError e = assertThrows(UserError.class, () -> Quantizer.quantize(cnn, spec(Quantizer.Method.PTDQ)));
     assertTrue(e.getMessage().contains("Conv2d"), e.getMessage());
-    Quantizer.Spec head = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.HEAD, true, new Observer.MinMax(), "none", 1, 0, 10, 32, false, 0, 0, false, false);
+    Quantizer.Spec head = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.HEAD, true, new Observer.MinMax(), "none", 1, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
     assertEquals(java.util.Set.of("pi.0"), Quantizer.quantize(cnn, head).policy().selected());
   }
 
@@ -208,10 +212,10 @@ class QuantizationTest {
     PolicyModel tiny = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(new Layer.Linear(4, 2, new float[8], new float[2])))),
         new Provenance("dqn", "CartPole-v1", 0, Map.of(), 0, List.of()));
-    Quantizer.Spec features = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.FEATURES, true, new Observer.MinMax(), "CartPole-v1", 1, 0, 10, 32, false, 0, 0, false, false);
+    Quantizer.Spec features = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.FEATURES, true, new Observer.MinMax(), "CartPole-v1", 1, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
     assertThrows(UserError.class, () -> Quantizer.quantize(tiny, features), "an MLP with one layer has no feature part");
     assertThrows(UserError.class, () -> Quantizer.quantize(dqn, spec(Quantizer.Method.PTSQ), List.of()), "empty calibration set");
-    Quantizer.Spec zeroEpisodes = new Quantizer.Spec(Quantizer.Method.PTSQ, Part.ALL, true, new Observer.MinMax(), "LunarLander-v3", 0, 0, 10, 32, false, 0, 0, false, false);
+    Quantizer.Spec zeroEpisodes = new Quantizer.Spec(Quantizer.Method.PTSQ, Part.ALL, true, new Observer.MinMax(), "LunarLander-v3", 0, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
     assertThrows(UserError.class, () -> Quantizer.quantize(dqn, zeroEpisodes));
     assertThrows(UserError.class, () -> Observer.parse("kl"));
   }
