@@ -21,4 +21,13 @@ q binary               --method binary
 q binary-features      --method binary --part features
 q int4                 --method int4
 q ptsq-head-only       --method ptsq --part head
+q ptdq-features        --method ptdq --part features
+q ptsq-features        --method ptsq --part features
+q ptdq-centered        --method ptdq --center-outputs
+q qat-sharpened        --method qat --distill-temperature 0.01
+q binary-sharpened     --method binary --distill-temperature 0.01
 "$RLC" eval "$MODEL" "$OUT"/*.onnx --reference "$MODEL" --episodes 100
+echo "## why greedy actions flip: action gaps vs output error (reference's own states, batch 1)"
+"$RLC" action-gap "$MODEL" "$OUT"/fp16.onnx "$OUT"/ptdq.onnx "$OUT"/ptsq-minmax.onnx "$OUT"/ptdq-features.onnx "$OUT"/qat.onnx "$OUT"/qat-sharpened.onnx
+echo "## where the time goes (ONNX Runtime profiler, mean µs per pass)"
+for b in 1 100; do "$RLC" profile "$MODEL" "$OUT"/ptdq.onnx "$OUT"/ptsq-minmax.onnx "$OUT"/fp16.onnx --batch "$b" --passes 1000; done
