@@ -45,6 +45,9 @@ final class LotteryCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "5", description = "Iterative pruning steps (default: ${DEFAULT-VALUE}).")
   int iterations;
 
+  @Option(names = "--distill-temperature", description = "Fine-tune with KL to softmax(teacher/T) (0.01 for DQN) instead of MSE on Q-values.")
+  Double distillTemperature;
+
   @Option(names = "--episodes", defaultValue = "100", description = "Evaluation episodes per row (default: ${DEFAULT-VALUE}).")
   int episodes;
 
@@ -57,18 +60,19 @@ final class LotteryCommand implements Callable<Integer> {
     List<float[]> states = Calibration.observations(fp32, env, 20, Calibration.DEFAULT_SEED, 20_000);
     EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
     List<EvalReport> rows = new ArrayList<>();
+    Distillation.Loss loss = new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature);
     try (Policy ref = Policy.load(model, "ort")) {
       Variants v = new Variants(Variants.tempDir(), opt, ref);
       rows.add(v.measure("baseline", OnnxExporter.toProto(fp32), env, "ort"));
       PolicyModel oneShot = FineTunedPruning.pruneOnce(fp32, m, ratio, Part.ALL, false, 0);
       rows.add(v.measure("one-shot", OnnxExporter.toProto(oneShot), env, "ort"));
       float[][] masks = m.unstructured() ? Distillation.nonzeroMasks(oneShot) : null;
-      PolicyModel tuned = Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1);
+      PolicyModel tuned = Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1, loss);
       rows.add(v.measure("one-shot + fine-tune", OnnxExporter.toProto(tuned), env, "ort"));
-      PolicyModel iter = FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1);
+      PolicyModel iter = FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1, loss);
       rows.add(v.measure("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(iter), env, "ort"));
       if (m.unstructured()) {
-        PolicyModel ticket = FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1);
+        PolicyModel ticket = FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1, loss);
         rows.add(v.measure("lottery ticket (rewind + retrain)", OnnxExporter.toProto(ticket), env, "ort"));
       }
     }

@@ -66,6 +66,9 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--calibration-episodes", defaultValue = "20", description = "Episodes of the unpruned policy whose states drive fine-tuning (default: ${DEFAULT-VALUE}).")
   int episodes;
 
+  @Option(names = "--distill-temperature", description = "Fine-tune with KL to softmax(teacher/T) (0.01 for DQN, Rusu et al. 2016) instead of MSE on Q-values.")
+  Double distillTemperature;
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed for random importance and fine-tuning.")
   long seed;
 
@@ -95,7 +98,8 @@ final class PruneCommand implements Callable<Integer> {
           String.format("prune:structured:%s:%.2f:part=%s", method, ratio, p.label())));
     } else if (iterations > 1 || finetuneSteps > 0) {
       List<float[]> states = Calibration.observations(fp32, fp32.provenance().envId(), episodes, Calibration.DEFAULT_SEED, 20_000);
-      pruned = FineTunedPruning.iterative(fp32, m, ratio, p, global, iterations, finetuneSteps, states, seed);
+      pruned = FineTunedPruning.iterative(fp32, m, ratio, p, global, iterations, finetuneSteps, states, seed,
+          new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature));
     } else {
       pruned = FineTunedPruning.pruneOnce(fp32, m, ratio, p, global, seed);
     }

@@ -89,7 +89,12 @@ final class SweepPruneCommand implements Callable<Integer> {
     } else {
       System.out.print(Table.reports(rows));
       System.out.println();
-      best.forEach((m, b) -> System.out.printf("best %s ratio keeping >= %.0f%% of baseline return: %s%n", m, 100 * keep, b));
+      best.forEach((m, b) -> {
+        Map<?, ?> row = (Map<?, ?>) b;
+        double[] ci = (double[]) row.get("ci95");
+        System.out.printf("best %s ratio keeping >= %.0f%% of baseline return: %.2f (mean return %.1f, 95%% CI [%.1f, %.1f])%n",
+            m, 100 * keep, (Double) row.get("ratio"), (Double) row.get("mean_return"), ci[0], ci[1]);
+      });
     }
     return 0;
   }

@@ -38,7 +38,7 @@ public final class FineTunedPruning {
    * 1 - target; unstructured steps raise sparsity linearly to the target.
    */
   public static PolicyModel iterative(PolicyModel teacher, Method method, double target, Part part, boolean global,
-      int iterations, int stepsPerIteration, List<float[]> states, long seed) {
+      int iterations, int stepsPerIteration, List<float[]> states, long seed, Distillation.Loss loss) {
     StructuredPruner.checkRatio(target);
     if (iterations < 1) throw new UserError("iterations must be at least 1");
     PolicyModel m = teacher.actionOnly();
@@ -59,7 +59,7 @@ public final class FineTunedPruning {
       }
       if (stepsPerIteration > 0) {
         float[][] masks = method.unstructured() ? Distillation.nonzeroMasks(m) : null;
-        m = Distillation.finetune(m, teacher.actionOnly(), states, Distillation.NONE, masks, stepsPerIteration, 1e-4, seed + it);
+        m = Distillation.finetune(m, teacher.actionOnly(), states, Distillation.NONE, masks, stepsPerIteration, 1e-4, seed + it, loss);
       }
     }
     String step = String.format("prune:iterative:%s:%.2f:iterations=%d:finetune=%d", method.name(), target, iterations,
@@ -74,12 +74,12 @@ public final class FineTunedPruning {
    * rewound-and-retrained model.
    */
   public static PolicyModel lotteryTicket(PolicyModel teacher, PolicyModel initial, PolicyModel prunedTrained,
-      List<float[]> states, int steps, long seed) {
+      List<float[]> states, int steps, long seed, Distillation.Loss loss) {
     float[][] masks = Distillation.nonzeroMasks(prunedTrained);
     PolicyModel rewound = Distillation.finetune(initial.actionOnly(), teacher.actionOnly(), states, Distillation.NONE,
         masks, 0, 1e-4, seed); // steps 0: applies the mask to the initial weights
     // Training from initialisation uses the from-scratch learning rate (1e-3), fine-tuning uses 1e-4.
-    PolicyModel trained = Distillation.finetune(rewound, teacher.actionOnly(), states, Distillation.NONE, masks, steps, 1e-3, seed);
+    PolicyModel trained = Distillation.finetune(rewound, teacher.actionOnly(), states, Distillation.NONE, masks, steps, 1e-3, seed, loss);
     return trained.withProvenance(teacher.provenance().withCompression(
         String.format("prune:lottery-ticket:rewound-to-init:sparsity=%.2f:retrain=%d",
             UnstructuredPruner.sparsity(prunedTrained), steps)));

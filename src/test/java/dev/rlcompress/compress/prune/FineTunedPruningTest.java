@@ -39,11 +39,11 @@ class FineTunedPruningTest {
     List<float[]> states = Fixtures.lunarLanderStates(2000, 1);
     FineTunedPruning.Method m = FineTunedPruning.Method.parse("l1-unstructured");
     PolicyModel oneShot = FineTunedPruning.pruneOnce(teacher, m, 0.8, Part.ALL, false, 0);
-    PolicyModel iter = FineTunedPruning.iterative(teacher, m, 0.8, Part.ALL, false, 4, 150, states, 0);
+    PolicyModel iter = FineTunedPruning.iterative(teacher, m, 0.8, Part.ALL, false, 4, 150, states, 0, dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
     assertEquals(0.8, UnstructuredPruner.sparsity(iter), 0.01, "fine-tuning never revives pruned weights");
     assertTrue(error(iter, teacher, states) < error(oneShot, teacher, states),
         "fine-tuned student is closer to the teacher than one-shot pruning");
-    PolicyModel structured = FineTunedPruning.iterative(teacher, FineTunedPruning.Method.parse("l2"), 0.5, Part.ALL, false, 2, 100, states, 0);
+    PolicyModel structured = FineTunedPruning.iterative(teacher, FineTunedPruning.Method.parse("l2"), 0.5, Part.ALL, false, 2, 100, states, 0, dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
     assertEquals(List.of(8, 32, 32, 4), widthsOf(structured), "two steps of 29% leave half the units");
   }
 
