@@ -8,9 +8,7 @@ import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.SparseStorage;
-import dev.rlcompress.runtime.Policy;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,18 +39,16 @@ final class BenchSparseCommand implements Callable<Integer> {
     PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
     String env = fp32.provenance().envId();
     EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
-    List<EvalReport> rows = new ArrayList<>();
-    try (Policy ref = Policy.load(model, "ort")) {
-      Variants v = new Variants(Variants.tempDir(), opt, ref);
-      for (double s : sparsities) {
-        PolicyModel p = UnstructuredPruner.prune(fp32, s, Part.ALL, false);
-        String tag = String.format("%.0f%%", 100 * s);
-        rows.add(v.measure(tag + " dense, ort", OnnxExporter.toProto(p), env, "ort"));
-        var sparse = SparseStorage.toSparse(OnnxExporter.toProto(p), 0.0);
-        rows.add(v.measure(tag + " sparse file, ort", sparse, env, "ort"));
-        rows.add(v.measure(tag + " sparse file, java-sparse", sparse, env, "java-sparse"));
-      }
+    Variants v = new Variants(opt, model, env);
+    for (double s : sparsities) {
+      PolicyModel p = UnstructuredPruner.prune(fp32, s, Part.ALL, false);
+      String tag = String.format("%.0f%%", 100 * s);
+      v.add(tag + " dense, ort", OnnxExporter.toProto(p));
+      var sparse = SparseStorage.toSparse(OnnxExporter.toProto(p), 0.0);
+      v.add(tag + " sparse file, ort", sparse);
+      v.add(tag + " sparse file, java-sparse", sparse, "java-sparse");
     }
+    List<EvalReport> rows = v.measure();
     System.out.print(Table.reports(rows));
     return 0;
   }

@@ -53,15 +53,18 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     if (episodes < 0) throw new UserError("--episodes must not be negative, got " + episodes);
     EvalOptions opt = new EvalOptions(episodes, seed, !noLatency, 500, 100);
-    List<EvalReport> reports = new java.util.ArrayList<>();
+    List<EvalReport> reports;
+    List<Policy> open = new java.util.ArrayList<>();
     try (OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
-      for (Path model : models) {
-        try (Policy p = Policy.load(model, runtime)) {
-          String envId = env != null ? env : p.metadata().get(ModelFormat.ENV);
-          if (envId == null || envId.isEmpty()) throw new UserError(model + " names no environment; pass --env");
-          reports.add(Evaluator.evaluate(p, envId, opt, ref));
-        }
-      }
+      for (Path model : models) open.add(Policy.load(model, runtime));
+      String envId = env != null ? env : open.get(0).metadata().get(ModelFormat.ENV);
+      if (envId == null || envId.isEmpty()) throw new UserError(models.get(0) + " names no environment; pass --env");
+      List<String> labels = new java.util.ArrayList<>();
+      for (Policy p : open)
+        labels.add(p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]"));
+      reports = Evaluator.evaluateAll(open, labels, envId, opt, ref);
+    } finally {
+      for (Policy p : open) p.close();
     }
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();

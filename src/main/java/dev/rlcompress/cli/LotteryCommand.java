@@ -9,11 +9,9 @@ import dev.rlcompress.eval.EvalReport;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.OnnxImporter;
-import dev.rlcompress.runtime.Policy;
 import dev.rlcompress.train.Algorithms;
 import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,23 +57,20 @@ final class LotteryCommand implements Callable<Integer> {
     String env = fp32.provenance().envId();
     List<float[]> states = Calibration.observations(fp32, env, 20, Calibration.DEFAULT_SEED, 20_000);
     EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
-    List<EvalReport> rows = new ArrayList<>();
     Distillation.Loss loss = new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature);
-    try (Policy ref = Policy.load(model, "ort")) {
-      Variants v = new Variants(Variants.tempDir(), opt, ref);
-      rows.add(v.measure("baseline", OnnxExporter.toProto(fp32), env, "ort"));
-      PolicyModel oneShot = FineTunedPruning.pruneOnce(fp32, m, ratio, Part.ALL, false, 0);
-      rows.add(v.measure("one-shot", OnnxExporter.toProto(oneShot), env, "ort"));
-      float[][] masks = m.unstructured() ? Distillation.nonzeroMasks(oneShot) : null;
-      PolicyModel tuned = Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1, loss);
-      rows.add(v.measure("one-shot + fine-tune", OnnxExporter.toProto(tuned), env, "ort"));
-      PolicyModel iter = FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1, loss);
-      rows.add(v.measure("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(iter), env, "ort"));
-      if (m.unstructured()) {
-        PolicyModel ticket = FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1, loss);
-        rows.add(v.measure("lottery ticket (rewind + retrain)", OnnxExporter.toProto(ticket), env, "ort"));
-      }
-    }
+    Variants v = new Variants(opt, model, env);
+    v.add("baseline", OnnxExporter.toProto(fp32));
+    PolicyModel oneShot = FineTunedPruning.pruneOnce(fp32, m, ratio, Part.ALL, false, 0);
+    v.add("one-shot", OnnxExporter.toProto(oneShot));
+    float[][] masks = m.unstructured() ? Distillation.nonzeroMasks(oneShot) : null;
+    v.add("one-shot + fine-tune", OnnxExporter.toProto(
+        Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1, loss)));
+    v.add("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(
+        FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1, loss)));
+    if (m.unstructured())
+      v.add("lottery ticket (rewind + retrain)", OnnxExporter.toProto(
+          FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1, loss)));
+    List<EvalReport> rows = v.measure();
     System.out.print(Table.reports(rows));
     return 0;
   }

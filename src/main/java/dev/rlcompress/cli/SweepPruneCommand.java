@@ -8,7 +8,6 @@ import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.OnnxImporter;
-import dev.rlcompress.runtime.Policy;
 import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,31 +54,28 @@ final class SweepPruneCommand implements Callable<Integer> {
     PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
     String env = fp32.provenance().envId();
     EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
-    List<EvalReport> rows = new ArrayList<>();
+    Variants v = new Variants(opt, model, env);
+    v.add("baseline", OnnxExporter.toProto(fp32));
+    for (String method : methods)
+      for (double ratio : r)
+        v.add(String.format("%s %.2f", method, ratio),
+            OnnxExporter.toProto(FineTunedPruning.pruneOnce(fp32, FineTunedPruning.Method.parse(method), ratio, Part.ALL, false, 0)));
+    List<EvalReport> rows = v.measure();
+    EvalReport base = rows.get(0);
     Map<String, Object> best = new LinkedHashMap<>();
-    ProgressBar bar = new ProgressBar("sweep");
-    int total = 1 + methods.size() * r.length, done = 0;
-    try (Policy ref = Policy.load(model, "ort")) {
-      Variants v = new Variants(Variants.tempDir(), opt, ref);
-      EvalReport base = v.measure("baseline", OnnxExporter.toProto(fp32), env, "ort");
-      rows.add(base);
-      bar.update(++done, total, base.meanReturn(), "baseline");
-      for (String method : methods) {
-        double bestRatio = 0;
-        EvalReport bestRow = base;
-        for (double ratio : r) {
-          PolicyModel p = FineTunedPruning.pruneOnce(fp32, FineTunedPruning.Method.parse(method), ratio, Part.ALL, false, 0);
-          EvalReport e = v.measure(String.format("%s %.2f", method, ratio), OnnxExporter.toProto(p), env, "ort");
-          rows.add(e);
-          if (e.meanReturn() >= keep * base.meanReturn() && ratio > bestRatio) {
-            bestRatio = ratio;
-            bestRow = e;
-          }
-          bar.update(++done, total, e.meanReturn(), method + " " + ratio);
+    int k = 1;
+    for (String method : methods) {
+      double bestRatio = 0;
+      EvalReport bestRow = base;
+      for (double ratio : r) {
+        EvalReport e = rows.get(k++);
+        if (e.meanReturn() >= keep * base.meanReturn() && ratio > bestRatio) {
+          bestRatio = ratio;
+          bestRow = e;
         }
-        best.put(method, Map.of("ratio", bestRatio, "mean_return", bestRow.meanReturn(),
-            "ci95", new double[] {bestRow.ci95Low(), bestRow.ci95High()}));
       }
+      best.put(method, Map.of("ratio", bestRatio, "mean_return", bestRow.meanReturn(),
+          "ci95", new double[] {bestRow.ci95Low(), bestRow.ci95High()}));
     }
     if (json) {
       Map<String, Object> o = new LinkedHashMap<>();

@@ -8,30 +8,50 @@ import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.runtime.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Exports a variant to a file and measures it with the one evaluator, under a label. */
+/**
+ * The variants of one comparison table: each is exported to a file; {@link #measure()} evaluates them
+ * all with the one evaluator, latency interleaved across variants so the table's ratios are fair.
+ */
 final class Variants {
   private final Path dir;
   private final EvalOptions options;
-  private final Policy reference;
+  private final Path reference;
+  private final String envId;
+  private final List<String> labels = new ArrayList<>();
+  private final List<Path> files = new ArrayList<>();
+  private final List<String> runtimes = new ArrayList<>();
 
-  Variants(Path dir, EvalOptions options, Policy reference) {
-    this.dir = dir;
+  Variants(EvalOptions options, Path reference, String envId) throws Exception {
+    this.dir = Files.createTempDirectory("rlc-variants");
     this.options = options;
     this.reference = reference;
+    this.envId = envId;
   }
 
-  EvalReport measure(String label, ModelProto proto, String envId, String runtime) throws Exception {
-    Path file = dir.resolve(label.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
+  void add(String label, ModelProto proto, String runtime) throws Exception {
+    Path file = dir.resolve(files.size() + "-" + label.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx");
     OnnxExporter.write(proto, file);
-    try (Policy p = Policy.load(file, runtime)) {
-      return Evaluator.evaluate(p, envId, options, reference).withModel(label);
-    }
+    labels.add(label);
+    files.add(file);
+    runtimes.add(runtime);
   }
 
-  static Path tempDir() throws Exception {
-    Path d = Files.createTempDirectory("rlc-variants");
-    d.toFile().deleteOnExit();
-    return d;
+  void add(String label, ModelProto proto) throws Exception {
+    add(label, proto, "ort");
+  }
+
+  List<EvalReport> measure() throws Exception {
+    List<Policy> open = new ArrayList<>();
+    try (Policy ref = Policy.load(reference, "ort")) {
+      for (int i = 0; i < files.size(); i++) open.add(Policy.load(files.get(i), runtimes.get(i)));
+      return Evaluator.evaluateAll(open, labels, envId, options, ref);
+    } finally {
+      for (Policy p : open) p.close();
+      for (Path f : files) Files.deleteIfExists(f);
+      Files.deleteIfExists(dir);
+    }
   }
 }

@@ -31,6 +31,11 @@ public record EvalReport(
         agreementDecisive, meanEpisodeLength, latencyUsB1, latencyMsB100, sizeBytes, params, sparsity);
   }
 
+  public EvalReport withLatency(double b1, double bBatch) {
+    return new EvalReport(model, envId, episodes, meanReturn, stdReturn, ci95Low, ci95High, successRate, agreement,
+        agreementDecisive, meanEpisodeLength, b1, bBatch, sizeBytes, params, sparsity);
+  }
+
   /** The machine-readable form printed by {@code rlc eval --json}. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -78,6 +78,33 @@ public final class Evaluator {
   }
 
   /**
+   * Several models measured together: returns per model, then latency for all of them in interleaved
+   * rounds ({@link LatencyBench}) on one stored observation set, the states visited by the first
+   * model (the reference when given) in {@code opt}'s first episodes. This is how every table that
+   * compares variants is made.
+   */
+  public static List<EvalReport> evaluateAll(List<? extends Policy> ps, List<String> labels, String envId,
+      EvalOptions opt, Policy reference) {
+    EvalOptions noLatency = new EvalOptions(opt.episodes(), opt.seed(), false, opt.passes(), opt.batch());
+    List<EvalReport> out = new ArrayList<>();
+    for (int i = 0; i < ps.size(); i++) out.add(evaluate(ps.get(i), envId, noLatency, reference).withModel(labels.get(i)));
+    if (!opt.latency()) return out;
+    Policy first = reference != null ? reference : ps.get(0);
+    Env env = Envs.make(envId);
+    List<float[]> stored = new ArrayList<>();
+    Rollouts.run(env, Actions.greedy(first.actionHead(), env.actionSpace(), first::run), Math.max(1, Math.min(10, opt.episodes())),
+        opt.seed(), o -> {
+          if (stored.size() < MAX_STORED) stored.add(o);
+        });
+    double[][] lat = LatencyBench.measure(ps, stored, ROUNDS, opt.passes(), opt.batch());
+    for (int i = 0; i < out.size(); i++) out.set(i, out.get(i).withLatency(lat[i][0], lat[i][1]));
+    return out;
+  }
+
+  /** Interleaved latency rounds per comparison table. */
+  static final int ROUNDS = 5;
+
+  /**
    * Fraction of states on which both models choose the same greedy action, overall and on decisive
    * states only. A discrete state is decisive when the reference's best action leads its runner-up by at
    * least 5% of the spread of its outputs: flips on the other states are near-ties between actions the
