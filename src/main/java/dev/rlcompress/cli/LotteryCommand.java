@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "At one unstructured sparsity, compare: one-shot pruning; one-shot + fine-tuning; iterative",
       "pruning with fine-tuning; and the lottery ticket (surviving weights rewound to their values at",
-      "initialisation, rebuilt from the model's provenance, then retrained with the same budget).",
+      "initialisation, rebuilt from the model's provenance, then retrained with the same budget) against",
+      "its control (same mask and retraining from random initial weights).",
       "Fine-tuning and retraining distill from the unpruned policy on its own states."
     },
     mixinStandardHelpOptions = true)
@@ -67,9 +68,15 @@ final class LotteryCommand implements Callable<Integer> {
         Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1, loss)));
     v.add("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(
         FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1, loss)));
-    if (m.unstructured())
+    if (m.unstructured()) {
       v.add("lottery ticket (rewind + retrain)", OnnxExporter.toProto(
           FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1, loss)));
+      // The control that decides the hypothesis: same mask, same retraining, random initial weights.
+      var p = fp32.provenance();
+      var other = new dev.rlcompress.model.Provenance(p.algorithm(), p.envId(), p.seed() + 7919, p.hyperparameters(), p.trainSteps(), p.compression());
+      v.add("random re-init + retrain (control)", OnnxExporter.toProto(
+          FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(other), oneShot, states, steps, 1, loss)));
+    }
     List<EvalReport> rows = v.measure();
     System.out.print(Table.reports(rows));
     return 0;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A Java inference engine for unstructured-sparse MLP policies: each Linear layer is stored in CSR
@@ -48,22 +50,40 @@ public final class SparsePolicy implements Policy {
       return new Csr(l.in(), l.out(), rowPtr, col, val, l.bias().clone());
     }
 
-    /** y[o][b] = bias[o] + Σ_k val[k]·x[col[k]][b], feature-major. */
+    /**
+     * y[o][b] = bias[o] + Σ_k val[k]·x[col[k]][b], feature-major. Batch 1 is a plain CSR dot product with
+     * the sum in a register; larger batches broadcast each nonzero over the batch with SIMD
+     * multiply-adds (JDK Vector API), the scalar tail finishing what does not fill a vector.
+     */
     float[] apply(float[] x, int batch) {
       float[] y = new float[out * batch];
+      if (batch == 1) {
+        for (int o = 0; o < out; o++) {
+          float acc = bias[o];
+          for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) acc += val[k] * x[col[k]];
+          y[o] = acc;
+        }
+        return y;
+      }
+      int vl = SPECIES.length(), full = batch - batch % vl;
       for (int o = 0; o < out; o++) {
         int yo = o * batch;
-        float bo = bias[o];
-        for (int b = 0; b < batch; b++) y[yo + b] = bo;
+        java.util.Arrays.fill(y, yo, yo + batch, bias[o]);
         for (int k = rowPtr[o]; k < rowPtr[o + 1]; k++) {
           float w = val[k];
           int xi = col[k] * batch;
-          for (int b = 0; b < batch; b++) y[yo + b] += w * x[xi + b];
+          FloatVector wv = FloatVector.broadcast(SPECIES, w);
+          int b = 0;
+          for (; b < full; b += vl)
+            FloatVector.fromArray(SPECIES, x, xi + b).fma(wv, FloatVector.fromArray(SPECIES, y, yo + b)).intoArray(y, yo + b);
+          for (; b < batch; b++) y[yo + b] += w * x[xi + b];
         }
       }
       return y;
     }
   }
+
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
   private SparsePolicy(Path path, PolicyModel model, Map<String, String> metadata) {
     this.path = path;
