@@ -14,4 +14,4 @@ for r in 0.5 0.75 0.9; do echo "### sparsity $r"; "$RLC" prune-compare "$MODEL" 
 echo "## one-shot vs fine-tuned vs iterative (structured L2)"
 for r in 0.5 0.75; do echo "### ratio $r"; "$RLC" prune-compare "$MODEL" --method l2 --ratio "$r" --episodes 100 "${FT[@]}"; done
 echo "## dense vs sparse"
-"$RLC" bench-sparse "$MODEL" --sparsities 0,0.5,0.75,0.9 --episodes 100
+"$RLC" bench-sparse "$MODEL" --sparsities 0,0.5,0.75,0.9,0.95 --episodes 100
