@@ -17,6 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "action-gap",
     description = {
+      "Explain greedy-action flips: the reference's action gaps against each variant's error.",
+      "",
       "Why a compressed discrete policy changes its greedy actions: on the reference's own states,",
       "compare the reference's action gap (best minus runner-up output) with each variant's output",
       "error. A state flips when the error across the two leading actions exceeds the gap."

@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "bench-sparse",
     description = {
+      "Dense vs sparse storage and execution (ORT and the Java CSR engine) by sparsity.",
+      "",
       "Benchmark unstructured sparsity: at each sparsity, the same pruned model stored dense and sparse",
       "in ONNX Runtime, and in the Java CSR engine; batch-1 and batch-100 latency and size, all in one",
       "run so the ratios compare. Shows from which sparsity the sparse path beats dense."

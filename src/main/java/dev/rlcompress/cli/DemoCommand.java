@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     description = {
+      "Main job: train DQN on CartPole-v1, export to ONNX, evaluate in ONNX Runtime (about a minute).",
+      "",
       "The embedded default job: train DQN on CartPole-v1 (RL Zoo hyperparameters, 50k steps),",
       "export it to ONNX, evaluate it in ONNX Runtime over 100 episodes and print the result table."
     },

@@ -4,7 +4,7 @@ import dev.rlcompress.env.Env;
 import dev.rlcompress.env.Envs;
 import picocli.CommandLine.Command;
 
-@Command(name = "envs", mixinStandardHelpOptions = true, description = "List the available environments with their spaces, time limits and success thresholds.")
+@Command(name = "envs", mixinStandardHelpOptions = true, description = "List the environments: spaces, time limits, success thresholds.")
 final class EnvsCommand implements Runnable {
   @Override
   public void run() {

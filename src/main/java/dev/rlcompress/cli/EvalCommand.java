@@ -17,6 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "eval",
     description = {
+      "Evaluate models in ONNX Runtime: return with 95% CI, success, agreement, latency, size.",
+      "",
       "Evaluate a model in ONNX Runtime: greedy episodes on fixed seeds, return with a 95% bootstrap",
       "interval, success rate, action agreement with --reference, batch-1 and batch-100 latency over",
       "the visited observations, size on disk, parameters and sparsity."

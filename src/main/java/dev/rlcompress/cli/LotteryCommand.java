@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "prune-compare",
     description = {
+      "One sparsity: one-shot vs fine-tuned vs iterative vs lottery ticket vs its control.",
+      "",
       "At one unstructured sparsity, compare: one-shot pruning; one-shot + fine-tuning; iterative",
       "pruning with fine-tuning; and the lottery ticket (surviving weights rewound to their values at",
       "initialisation, rebuilt from the model's provenance, then retrained with the same budget) against",

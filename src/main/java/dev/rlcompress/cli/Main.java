@@ -8,19 +8,20 @@ import picocli.CommandLine.Command;
 @Command(
     name = "rlc",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 120,
     version = "rl-compress 0.1.0",
     description = {
       "Train deep-RL policies, compress them, and measure what compression does to them.",
       "",
       "Typical flow:",
       "  rlc envs                                   list the environments",
-      "  rlc train --algo dqn --env CartPole-v1 --out runs/cp   train; writes runs/cp/model.onnx",
-      "  rlc eval runs/cp/model.onnx                return, success rate, latency, size",
-      "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx   int8 with calibration",
-      "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   compare in one run",
-      "  rlc prune runs/cp/model.onnx --method l2 --ratio 0.5 -o p.onnx      remove half the neurons",
-      "  rlc sweep-prune runs/cp/model.onnx         L1/L2 at 5%..70%, best ratio by the 90% rule",
-      "  rlc demo                                   all of the above on CartPole in about a minute",
+      "  rlc train --algo dqn --env CartPole-v1 --out runs/cp            train; writes runs/cp/model.onnx",
+      "  rlc eval runs/cp/model.onnx                                     return, success, latency, size",
+      "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx         int8 with calibration",
+      "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   both in one run",
+      "  rlc prune runs/cp/model.onnx --method l2 --ratio 0.5 -o p.onnx  remove half the neurons",
+      "  rlc sweep-prune runs/cp/model.onnx                              best ratio by the 90% rule",
+      "  rlc demo                                                        train+export+eval on CartPole",
       ""
     },
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
@@ -41,6 +42,7 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setUsageHelpWidth(120); // propagates to every subcommand
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (!(t instanceof UserError) && t.getCause() != null && t.getCause() != t) t = t.getCause();

@@ -18,6 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "profile",
     description = {
+      "ONNX Runtime's per-operator time for each model.",
+      "",
       "Per-operator time of each model's forward pass from ONNX Runtime's profiler (mean µs per pass),",
       "on observations from the first model's own episodes, all models in one run."
     },

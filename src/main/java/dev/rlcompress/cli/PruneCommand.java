@@ -28,6 +28,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "prune",
     description = {
+      "Prune a model: unstructured L1, or structured (neurons removed) by L1/L2/group/random.",
+      "",
       "Prune an fp32 model and write a new ONNX file.",
       "Methods:",
       "  l1-unstructured   zero the smallest |w| (per layer, or --global); store dense or --sparse",

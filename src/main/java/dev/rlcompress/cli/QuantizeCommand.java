@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "quantize",
     description = {
+      "Quantize a model: ptdq, ptsq, fp16, qat, binary or int4.",
+      "",
       "Quantize an fp32 model and write a new ONNX file that ONNX Runtime runs with integer/fp16 kernels.",
       "Methods:",
       "  ptdq    dynamic int8: int8 weights, activations quantized per call (DynamicQuantizeMatMul)",

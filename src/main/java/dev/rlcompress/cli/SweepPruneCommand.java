@@ -22,6 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "sweep-prune",
     description = {
+      "Sweep pruning ratios and methods; best ratio by the 90%-of-baseline rule.",
+      "",
       "Sweep pruning ratios and methods, evaluating every cell in ONNX Runtime in one run (comparable",
       "latencies), and report the best ratio per method: the highest keeping at least 90% of the",
       "unpruned model's mean return (the study's rule)."

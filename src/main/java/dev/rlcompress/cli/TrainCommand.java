@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     description = {
+      "Train a DQN or PPO policy; writes DIR/model.onnx and checkpoints.",
+      "",
       "Train a policy and export it to DIR/model.onnx (fp32, provenance in its metadata).",
       "Checkpoints go to DIR while training; rerun the same command with --resume after a crash or",
       "Ctrl-C to continue from the last one. Hyperparameters default to RL Zoo's tuned values for the",
