@@ -71,6 +71,16 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--distill-temperature", description = "Fine-tune with KL to softmax(teacher/T) (0.01 for DQN, Rusu et al. 2016) instead of MSE on Q-values.")
   Double distillTemperature;
 
+  @Option(names = "--sparse-train-steps", defaultValue = "0",
+      description = "Structured: group-norm sparse training steps before pruning (the study's γ-weighted group L2; default: ${DEFAULT-VALUE}).")
+  int sparseTrainSteps;
+
+  @Option(names = "--sparse-lambda", defaultValue = "1e-3", description = "Sparse-training penalty weight (default: ${DEFAULT-VALUE}).")
+  double sparseLambda;
+
+  @Option(names = "--sparse-alpha", defaultValue = "4", description = "Sparse-training γ exponent α (default: ${DEFAULT-VALUE}).")
+  double sparseAlpha;
+
   @Option(names = "--seed", defaultValue = "0", description = "Seed for random importance and fine-tuning.")
   long seed;
 
@@ -88,7 +98,15 @@ final class PruneCommand implements Callable<Integer> {
     if (fp32.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
       throw new UserError(model + " is quantized (" + fp32.provenance().compression() + "); prune fp32 weights, then quantize");
     PolicyModel pruned;
-    if (!m.unstructured() && p != Part.ALL) {
+    if (sparseTrainSteps < 0) throw new UserError("--sparse-train-steps must not be negative");
+    if (sparseTrainSteps > 0 && (m.unstructured() || p != Part.ALL || iterations > 1))
+      throw new UserError("--sparse-train-steps applies to one-shot structured pruning of the whole network");
+    if (sparseTrainSteps > 0) {
+      List<float[]> states = Calibration.observations(fp32, fp32.provenance().envId(), episodes, Calibration.DEFAULT_SEED, 20_000);
+      pruned = FineTunedPruning.sparseTrainThenPrune(fp32, Importance.parse(method), ratio, states, sparseTrainSteps,
+          sparseLambda, sparseAlpha, finetuneSteps, seed,
+          new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature));
+    } else if (!m.unstructured() && p != Part.ALL) {
       Set<String> inPart = p.select(fp32).stream().map(Part.Named::name).collect(Collectors.toSet());
       Map<String, Double> perLayer = new HashMap<>();
       for (DependencyGraph.Group g : DependencyGraph.groups(fp32)) {

@@ -40,6 +40,11 @@ public final class Distillation {
 
   public static final Hooks NONE = new Hooks() {};
 
+  /** An extra loss term on the student's parameters (weight, bias per Linear layer, in order). */
+  public interface Regularizer {
+    NDArray penalty(NDList params);
+  }
+
   /**
    * The distillation loss. {@code temperature} NaN: MSE on Q-values (keeps their meaning) and
    * KL(teacher ‖ student) on categorical logits. A finite temperature τ: KL(softmax(teacher/τ) ‖
@@ -67,6 +72,12 @@ public final class Distillation {
    */
   public static PolicyModel finetune(PolicyModel student, PolicyModel teacher, List<float[]> states, Hooks hooks,
       float[][] masks, int steps, double lr, long seed, Loss lossKind) {
+    return finetune(student, teacher, states, hooks, masks, steps, lr, seed, lossKind, null);
+  }
+
+  /** As above, adding {@code regularizer}'s penalty (null for none) to the distillation loss. */
+  public static PolicyModel finetune(PolicyModel student, PolicyModel teacher, List<float[]> states, Hooks hooks,
+      float[][] masks, int steps, double lr, long seed, Loss lossKind, Regularizer regularizer) {
     if (!student.trunk().isEmpty() || student.normalization() != null)
       throw new UserError("distillation fine-tuning supports MLP policies without a trunk or normalization");
     if (states.isEmpty()) throw new UserError("distillation needs at least one state");
@@ -116,6 +127,7 @@ public final class Distillation {
             } else {
               loss = h.sub(t).square().mean();
             }
+            if (regularizer != null) loss = loss.add(regularizer.penalty(p));
             gc.backward(loss);
           }
           grads = Mlp.gradients(p);

@@ -68,6 +68,25 @@ public final class FineTunedPruning {
   }
 
   /**
+   * The study's structured pipeline: group-norm sparse training ({@link GroupSparsity}, distilling from
+   * the unpruned policy while regularizing) for {@code sparseSteps}, then structured pruning by
+   * {@code importance}, then {@code finetuneSteps} of plain distillation.
+   */
+  public static PolicyModel sparseTrainThenPrune(PolicyModel teacher, Importance importance, double ratio,
+      List<float[]> states, int sparseSteps, double lambda, double alpha, int finetuneSteps, long seed,
+      Distillation.Loss loss) {
+    PolicyModel t = teacher.actionOnly();
+    PolicyModel regularized = Distillation.finetune(t, t, states, Distillation.NONE, null, sparseSteps, 1e-4, seed, loss,
+        new GroupSparsity(lambda, alpha));
+    PolicyModel pruned = StructuredPruner.prune(regularized, importance, ratio, seed);
+    if (finetuneSteps > 0)
+      pruned = Distillation.finetune(pruned, t, states, Distillation.NONE, null, finetuneSteps, 1e-4, seed + 1, loss);
+    return pruned.withProvenance(teacher.provenance().withCompression(String.format(
+        "prune:structured:%s:%.2f:group-sparse-train=%d:lambda=%g:alpha=%g:finetune=%d",
+        importance.name().toLowerCase(), ratio, sparseSteps, lambda, alpha, finetuneSteps)));
+  }
+
+  /**
    * The lottery-ticket check (Frankle and Carbin 2019) for unstructured pruning: take the mask of the
    * pruned trained network, rewind the surviving weights to their values at initialisation, and retrain
    * with the same step budget and signal as fine-tuning (at the from-scratch learning rate). Returns the

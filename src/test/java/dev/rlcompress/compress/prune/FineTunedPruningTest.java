@@ -47,6 +47,39 @@ class FineTunedPruningTest {
     assertEquals(List.of(8, 32, 32, 4), widthsOf(structured), "two steps of 29% leave half the units");
   }
 
+  /** γ-weighted group sparse training shrinks the least important units' share of the group mass. */
+  @Test
+  void groupSparseTrainingConcentratesImportance() {
+    PolicyModel teacher = Dqn.train(new TrainConfig("LunarLander-v3", 2, 50,
+        Map.of("learning_starts", "1000", "eval_freq", "0", "net_arch", "32,32"), null, false, null)).model();
+    List<float[]> states = Fixtures.lunarLanderStates(1000, 2);
+    PolicyModel plain = dev.rlcompress.compress.distill.Distillation.finetune(teacher, teacher, states,
+        dev.rlcompress.compress.distill.Distillation.NONE, null, 300, 1e-3, 1);
+    PolicyModel sparse = dev.rlcompress.compress.distill.Distillation.finetune(teacher, teacher, states,
+        dev.rlcompress.compress.distill.Distillation.NONE, null, 300, 1e-3, 1,
+        dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT, new GroupSparsity(1e-2, 4));
+    assertTrue(bottomHalfShare(sparse) < 0.8 * bottomHalfShare(plain),
+        "sparse training empties the weakest units: " + bottomHalfShare(sparse) + " vs " + bottomHalfShare(plain));
+    PolicyModel pruned = FineTunedPruning.sparseTrainThenPrune(teacher, Importance.L2, 0.5, states, 50, 1e-2, 4, 50, 1,
+        dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
+    assertEquals(List.of(8, 16, 16, 4), widthsOf(pruned));
+    assertTrue(pruned.provenance().compression().getLast().contains("group-sparse-train=50"));
+  }
+
+  /** Share of the first hidden layer's group L2 mass held by its weaker half of units. */
+  static double bottomHalfShare(PolicyModel m) {
+    var g = DependencyGraph.groups(m).get(0);
+    double[] s = Importance.L2.scores(m, g, 0);
+    double[] sorted = s.clone();
+    java.util.Arrays.sort(sorted);
+    double low = 0, all = 0;
+    for (int i = 0; i < sorted.length; i++) {
+      all += sorted[i];
+      if (i < sorted.length / 2) low += sorted[i];
+    }
+    return low / all;
+  }
+
   static double error(PolicyModel a, PolicyModel b, List<float[]> states) {
     double e = 0;
     for (float[] s : states) {
