@@ -30,6 +30,7 @@ public final class OrtPolicy implements Policy {
 
   private final Path path;
   private final OrtSession session;
+  private final OrtSession.SessionOptions sessionOptions;
   private final Map<String, String> metadata;
   private final String actionOutput;
   private final HeadKind actionHead;
@@ -40,9 +41,10 @@ public final class OrtPolicy implements Policy {
   private FloatBuffer buffer;
   private int bufferBatch;
 
-  private OrtPolicy(Path path, OrtSession session) throws OrtException {
+  private OrtPolicy(Path path, OrtSession session, OrtSession.SessionOptions sessionOptions) throws OrtException {
     this.path = path;
     this.session = session;
+    this.sessionOptions = sessionOptions;
     this.metadata = session.getMetadata().getCustomMetadata();
     if (!metadata.containsKey(ModelFormat.ACTION_OUTPUT))
       throw new UserError(path + " has no rl-compress metadata (rlc.action_output); export it with rlc");
@@ -62,9 +64,12 @@ public final class OrtPolicy implements Policy {
   /** Opens a model with the measurement session options. */
   public static OrtPolicy load(Path path) {
     if (!Files.isRegularFile(path)) throw new UserError("model file not found: " + path);
+    OrtSession.SessionOptions o = null;
     try {
-      return new OrtPolicy(path, ENV.createSession(path.toString(), options(null)));
+      o = options(null);
+      return new OrtPolicy(path, ENV.createSession(path.toString(), o), o);
     } catch (OrtException e) {
+      if (o != null) o.close();
       throw new UserError(path + " cannot be loaded by ONNX Runtime: " + firstLine(e.getMessage()));
     }
   }
@@ -158,6 +163,8 @@ public final class OrtPolicy implements Policy {
       session.close();
     } catch (OrtException e) {
       // closing a session cannot meaningfully fail for the caller
+    } finally {
+      sessionOptions.close();
     }
   }
 }

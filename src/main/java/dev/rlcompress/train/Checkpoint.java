@@ -106,6 +106,24 @@ public final class Checkpoint {
     Files2.writeAtomically(path, bytes.toByteArray());
   }
 
+  /** Reads a checkpoint to resume from; a damaged file is the user's problem to know about, in one line. */
+  static Checkpoint readForResume(Path p) {
+    try {
+      return read(p);
+    } catch (IOException e) {
+      throw new dev.rlcompress.util.UserError("cannot resume from " + p + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes atomically, failing with one line (disk full, permissions). */
+  void writeOrFail(Path p) {
+    try {
+      write(p);
+    } catch (IOException e) {
+      throw new dev.rlcompress.util.UserError("cannot write checkpoint " + p + ": " + e.getMessage());
+    }
+  }
+
   public static Checkpoint read(Path path) throws IOException {
     Checkpoint c = new Checkpoint();
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {

@@ -16,7 +16,6 @@ import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.model.Provenance;
 import dev.rlcompress.util.UserError;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -152,7 +151,7 @@ public final class Dqn {
     long step = 0;
     Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-dqn.bin");
     if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
-      Checkpoint c = read(ckpt);
+      Checkpoint c = Checkpoint.readForResume(ckpt);
       c.loadNet("q", q);
       c.loadNet("target", target);
       c.loadNet("best", best);
@@ -160,7 +159,7 @@ public final class Dqn {
       buffer.load(c);
       selection.load(c);
       step = c.number("step");
-      selection = resumeSelection(cfg, hp, step, selection);
+      selection = selection.resumedAt(step, hp.integer("eval_freq"), hp.integer("eval_episodes"));
       rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
     }
 
@@ -208,10 +207,10 @@ public final class Dqn {
           buffer.save(c);
           selection.save(c);
           c.put("step", step);
-          write(c, ckpt);
+          c.writeOrFail(ckpt);
         }
         if (step % 500 == 0 || step == total)
-          cfg.progress().update(step, total, mean(recent, finished), selection.note());
+          cfg.progress().update(step, total, Selection.mean(recent, finished), selection.note());
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -267,34 +266,4 @@ public final class Dqn {
     }
   }
 
-  static Selection resumeSelection(TrainConfig cfg, Hyperparameters hp, long step, Selection loaded) {
-    Selection s = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), step);
-    s.best = loaded.best;
-    s.bestStep = loaded.bestStep;
-    return s;
-  }
-
-  static double mean(double[] recent, int finished) {
-    int n = Math.min(finished, recent.length);
-    if (n == 0) return Double.NaN;
-    double s = 0;
-    for (int i = 0; i < n; i++) s += recent[i];
-    return s / n;
-  }
-
-  static Checkpoint read(Path p) {
-    try {
-      return Checkpoint.read(p);
-    } catch (IOException e) {
-      throw new UserError("cannot resume from " + p + ": " + e.getMessage());
-    }
-  }
-
-  static void write(Checkpoint c, Path p) {
-    try {
-      c.write(p);
-    } catch (IOException e) {
-      throw new UserError("cannot write checkpoint " + p + ": " + e.getMessage());
-    }
-  }
 }

@@ -125,7 +125,7 @@ public final class Ppo {
     long step = 0;
     Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-ppo.bin");
     if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
-      Checkpoint c = Dqn.read(ckpt);
+      Checkpoint c = Checkpoint.readForResume(ckpt);
       c.loadNet("pi", pi);
       c.loadNet("v", v);
       c.loadNet("bestPi", bestPi);
@@ -133,7 +133,7 @@ public final class Ppo {
       c.loadAdam("adam", adam);
       selection.load(c);
       step = c.number("step");
-      selection = Dqn.resumeSelection(cfg, hp, step, selection);
+      selection = selection.resumedAt(step, hp.integer("eval_freq"), hp.integer("eval_episodes"));
       rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
     }
 
@@ -228,9 +228,9 @@ public final class Ppo {
           c.putAdam("adam", adam);
           selection.save(c);
           c.put("step", step);
-          Dqn.write(c, ckpt);
+          c.writeOrFail(ckpt);
         }
-        cfg.progress().update(Math.min(step, total), total, Dqn.mean(recent, finished), selection.note());
+        cfg.progress().update(Math.min(step, total), total, Selection.mean(recent, finished), selection.note());
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;

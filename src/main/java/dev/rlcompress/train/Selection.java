@@ -51,6 +51,23 @@ final class Selection {
     return Double.isNaN(last) ? "" : String.format("eval %.1f best %.1f", last, best);
   }
 
+  /** This selection continued after a resume at {@code step}: same best so far, next evaluation after step. */
+  Selection resumedAt(long step, long freq, int episodes) {
+    Selection s = new Selection(envId, freq, episodes, step);
+    s.best = best;
+    s.bestStep = bestStep;
+    return s;
+  }
+
+  /** Mean of the most recent finished episodes' returns kept in a ring buffer (NaN before the first). */
+  static double mean(double[] recent, int finished) {
+    int n = Math.min(finished, recent.length);
+    if (n == 0) return Double.NaN;
+    double s = 0;
+    for (int i = 0; i < n; i++) s += recent[i];
+    return s / n;
+  }
+
   void save(Checkpoint c) {
     c.put("select.best", Double.doubleToLongBits(best));
     c.put("select.bestStep", bestStep);
