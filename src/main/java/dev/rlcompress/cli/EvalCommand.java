@@ -62,8 +62,7 @@ final class EvalCommand implements Callable<Integer> {
       String envId = env != null ? env : open.get(0).metadata().get(ModelFormat.ENV);
       if (envId == null || envId.isEmpty()) throw new UserError(models.get(0) + " names no environment; pass --env");
       List<String> labels = new java.util.ArrayList<>();
-      for (Policy p : open)
-        labels.add(p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]"));
+      for (Policy p : open) labels.add(Evaluator.label(p));
       reports = Evaluator.evaluateAll(open, labels, envId, opt, ref);
     } finally {
       for (Policy p : open) p.close();

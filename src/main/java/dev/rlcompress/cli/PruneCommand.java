@@ -107,7 +107,7 @@ final class PruneCommand implements Callable<Integer> {
           sparseLambda, sparseAlpha, finetuneSteps, seed,
           new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature));
     } else if (!m.unstructured() && p != Part.ALL) {
-      Set<String> inPart = p.select(fp32).stream().map(Part.Named::name).collect(Collectors.toSet());
+      Set<String> inPart = p.select(fp32).stream().map(PolicyModel.NamedLayer::name).collect(Collectors.toSet());
       Map<String, Double> perLayer = new HashMap<>();
       for (DependencyGraph.Group g : DependencyGraph.groups(fp32)) {
         String name = g.producer().name(fp32);

@@ -2,6 +2,7 @@ package dev.rlcompress.compress;
 
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.model.PolicyModel.NamedLayer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,29 +26,19 @@ public enum Part {
     };
   }
 
-  /** A weighted layer with the name the exporter gives it. */
-  public record Named(String name, Layer layer) {}
-
   /** Weighted layers (Linear, Conv2d) of the trunk and action head, in execution order. */
-  public static List<Named> weighted(PolicyModel m) {
-    List<Named> out = new ArrayList<>();
-    for (int i = 0; i < m.trunk().size(); i++)
-      if (isWeighted(m.trunk().get(i))) out.add(new Named("trunk." + i, m.trunk().get(i)));
-    List<Layer> h = m.actionHead().layers();
-    for (int i = 0; i < h.size(); i++) if (isWeighted(h.get(i))) out.add(new Named(m.actionHead().name() + "." + i, h.get(i)));
+  public static List<NamedLayer> weighted(PolicyModel m) {
+    List<NamedLayer> out = new ArrayList<>();
+    for (NamedLayer n : m.actionPath()) if (Layer.weighted(n.layer())) out.add(n);
     return out;
   }
 
-  static boolean isWeighted(Layer l) {
-    return l instanceof Layer.Linear || l instanceof Layer.Conv2d;
-  }
-
   /** The weighted layers this part selects. */
-  public List<Named> select(PolicyModel m) {
-    List<Named> all = weighted(m);
+  public List<NamedLayer> select(PolicyModel m) {
+    List<NamedLayer> all = weighted(m);
     if (this == ALL) return all;
     boolean hasTrunk = all.stream().anyMatch(n -> n.name().startsWith("trunk."));
-    List<Named> out = new ArrayList<>();
+    List<NamedLayer> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       boolean feature = hasTrunk ? all.get(i).name().startsWith("trunk.") : i < all.size() - 1;
       if (feature == (this == FEATURES)) out.add(all.get(i));

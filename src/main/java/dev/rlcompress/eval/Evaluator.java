@@ -21,6 +21,11 @@ public final class Evaluator {
 
   private Evaluator() {}
 
+  /** How a model appears in reports: its path, and the engine when it is not ONNX Runtime. */
+  public static String label(Policy p) {
+    return p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]");
+  }
+
   /** Checks that {@code p} fits {@code env}'s observation and action spaces; fails with one clear line. */
   public static void checkCompatible(Policy p, Env env) {
     int obs = env.observationSpace().flatSize();
@@ -72,7 +77,7 @@ public final class Evaluator {
       b100 = Latency.batchMillis(p, set, opt.batch(), opt.passes());
     }
     ModelStats ms = ModelStats.of(p.path());
-    return new EvalReport(p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]"), envId, eps.length, Stats.mean(returns), Stats.std(returns),
+    return new EvalReport(label(p), envId, eps.length, Stats.mean(returns), Stats.std(returns),
         ci[0], ci[1], success, agree[0], agree[1], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
         ms.sizeBytes(), ms.params(), ms.sparsity());
   }

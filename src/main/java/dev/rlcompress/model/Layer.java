@@ -11,6 +11,29 @@ import java.util.Arrays;
  */
 public sealed interface Layer permits Layer.Linear, Layer.Conv2d, Layer.Activation, Layer.Flatten {
 
+  /** Whether the layer has weights (Linear, Conv2d): what compression methods act on. */
+  static boolean weighted(Layer l) {
+    return l instanceof Linear || l instanceof Conv2d;
+  }
+
+  /** Weights of a Linear ([out][in]) or Conv2d ([out][in][k][k]); empty for other layers. */
+  static float[] weights(Layer l) {
+    return switch (l) {
+      case Linear lin -> lin.weight();
+      case Conv2d c -> c.weight();
+      default -> new float[0];
+    };
+  }
+
+  /** Biases of a Linear or Conv2d; empty for other layers. */
+  static float[] bias(Layer l) {
+    return switch (l) {
+      case Linear lin -> lin.bias();
+      case Conv2d c -> c.bias();
+      default -> new float[0];
+    };
+  }
+
   /** Number of trainable scalars. */
   default long parameterCount() {
     return 0;

@@ -61,6 +61,18 @@ public record PolicyModel(
     return new PolicyModel(inputShape, normalization, trunk, heads, p);
   }
 
+  /** A layer with the name the exporter gives it ("trunk.3", "q.0"). */
+  public record NamedLayer(String name, Layer layer) {}
+
+  /** The trunk and the action head in execution order, named as in the exported graph. */
+  public List<NamedLayer> actionPath() {
+    List<NamedLayer> out = new ArrayList<>();
+    for (int i = 0; i < trunk.size(); i++) out.add(new NamedLayer("trunk." + i, trunk.get(i)));
+    Head h = actionHead();
+    for (int i = 0; i < h.layers().size(); i++) out.add(new NamedLayer(h.name() + "." + i, h.layers().get(i)));
+    return out;
+  }
+
   /** Every layer in execution order: trunk, then each head's layers. */
   public List<Layer> allLayers() {
     List<Layer> all = new ArrayList<>(trunk);

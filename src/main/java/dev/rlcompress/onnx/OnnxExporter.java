@@ -2,6 +2,7 @@ package dev.rlcompress.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
@@ -57,10 +58,13 @@ public final class OnnxExporter {
     }
     int[] shape = m.inputShape();
     x = writeLayers(g, m.trunk(), "trunk", x, shape, writer);
-    int[] trunkShape = ShapesView.after(shape, m.trunk());
+    int[] trunkShape = shape;
+    for (Layer l : m.trunk()) trunkShape = Forward.shapeAfter(l, trunkShape);
     for (Head h : m.heads()) {
       String out = writeLayers(g, h.layers(), h.name(), x, trunkShape, writer);
-      int width = ShapesView.after(trunkShape, h.layers())[0];
+      int[] headShape = trunkShape;
+      for (Layer l : h.layers()) headShape = Forward.shapeAfter(l, headShape);
+      int width = headShape[0];
       g.node("Identity", new String[] {out}, h.name());
       g.output(h.name(), TensorProto.DataType.FLOAT_VALUE, "batch", (long) width);
     }
@@ -80,7 +84,7 @@ public final class OnnxExporter {
             g.node(a.kind() == Layer.Activation.Kind.RELU ? "Relu" : "Tanh", new String[] {x}, g.fresh(p + ".act"));
         case Layer.Flatten f -> g.node("Flatten", new String[] {x}, new String[] {g.fresh(p + ".flat")}, Map.of("axis", 1L));
       };
-      s = ShapesView.after(s, List.of(l));
+      s = Forward.shapeAfter(l, s);
     }
     return x;
   }

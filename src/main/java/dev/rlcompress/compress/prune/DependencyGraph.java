@@ -46,7 +46,7 @@ public final class DependencyGraph {
     for (int i = 0; i < m.trunk().size(); i++) {
       Layer l = m.trunk().get(i);
       shape = Forward.shapeAfter(l, shape);
-      if (weighted(l)) addGroup(m, new Slot(-1, i), shape, out);
+      if (Layer.weighted(l)) addGroup(m, new Slot(-1, i), shape, out);
     }
     int[] trunkShape = shape;
     for (int h = 0; h < m.heads().size(); h++) {
@@ -54,7 +54,7 @@ public final class DependencyGraph {
       List<Layer> ls = m.heads().get(h).layers();
       for (int i = 0; i < ls.size(); i++) {
         s = Forward.shapeAfter(ls.get(i), s);
-        if (weighted(ls.get(i))) addGroup(m, new Slot(h, i), s, out);
+        if (Layer.weighted(ls.get(i))) addGroup(m, new Slot(h, i), s, out);
       }
     }
     return out;
@@ -70,7 +70,7 @@ public final class DependencyGraph {
       for (int i = p.index() + 1; i < m.trunk().size(); i++) {
         Layer l = m.trunk().get(i);
         if (l instanceof Layer.Flatten) flattened = true;
-        if (weighted(l)) {
+        if (Layer.weighted(l)) {
           consumers.add(new Consumer(new Slot(-1, i), flattened ? spatial : 1));
           out.add(new Group(p, units, consumers));
           return;
@@ -90,7 +90,7 @@ public final class DependencyGraph {
     for (int i = p.index() + 1; i < head.layers().size(); i++) {
       Layer l = head.layers().get(i);
       if (l instanceof Layer.Flatten) flattened = true;
-      if (weighted(l)) {
+      if (Layer.weighted(l)) {
         consumers.add(new Consumer(new Slot(p.head(), i), flattened ? spatial : 1));
         out.add(new Group(p, units, consumers));
         return;
@@ -104,12 +104,8 @@ public final class DependencyGraph {
     for (int i = 0; i < h.layers().size(); i++) {
       Layer l = h.layers().get(i);
       if (l instanceof Layer.Flatten) flattened = true;
-      if (weighted(l)) return new Consumer(new Slot(index, i), flattened ? spatial : 1);
+      if (Layer.weighted(l)) return new Consumer(new Slot(index, i), flattened ? spatial : 1);
     }
     return null;
-  }
-
-  static boolean weighted(Layer l) {
-    return l instanceof Layer.Linear || l instanceof Layer.Conv2d;
   }
 }

@@ -57,7 +57,7 @@ public enum Importance {
 
   private double[] producerScores(Layer l, int n) {
     double[] s = new double[n];
-    float[] w = weights(l), b = bias(l);
+    float[] w = Layer.weights(l), b = Layer.bias(l);
     int per = w.length / n;
     for (int k = 0; k < n; k++) {
       for (int j = 0; j < per; j++) s[k] += f(w[k * per + j]);
@@ -82,11 +82,4 @@ public enum Importance {
     return s;
   }
 
-  static float[] weights(Layer l) {
-    return l instanceof Layer.Linear lin ? lin.weight() : ((Layer.Conv2d) l).weight();
-  }
-
-  static float[] bias(Layer l) {
-    return l instanceof Layer.Linear lin ? lin.bias() : ((Layer.Conv2d) l).bias();
-  }
 }

@@ -22,20 +22,20 @@ public final class UnstructuredPruner {
 
   public static PolicyModel prune(PolicyModel m, double ratio, Part part, boolean global) {
     StructuredPruner.checkRatio(ratio);
-    List<Part.Named> chosen = part.select(m);
+    List<PolicyModel.NamedLayer> chosen = part.select(m);
     if (chosen.isEmpty()) throw new UserError("no prunable layer in part '" + part.label() + "'");
     Map<String, Float> threshold = new HashMap<>();
     if (global) {
       int n = 0;
-      for (Part.Named c : chosen) n += Importance.weights(c.layer()).length;
+      for (PolicyModel.NamedLayer c : chosen) n += Layer.weights(c.layer()).length;
       float[] all = new float[n];
       int p = 0;
-      for (Part.Named c : chosen) for (float w : Importance.weights(c.layer())) all[p++] = Math.abs(w);
+      for (PolicyModel.NamedLayer c : chosen) for (float w : Layer.weights(c.layer())) all[p++] = Math.abs(w);
       float t = kth(all, (int) Math.floor(ratio * n));
-      for (Part.Named c : chosen) threshold.put(c.name(), t);
+      for (PolicyModel.NamedLayer c : chosen) threshold.put(c.name(), t);
     } else {
-      for (Part.Named c : chosen) {
-        float[] w = Importance.weights(c.layer());
+      for (PolicyModel.NamedLayer c : chosen) {
+        float[] w = Layer.weights(c.layer());
         float[] a = new float[w.length];
         for (int i = 0; i < w.length; i++) a[i] = Math.abs(w[i]);
         threshold.put(c.name(), kth(a, (int) Math.floor(ratio * w.length)));
@@ -88,8 +88,8 @@ public final class UnstructuredPruner {
   public static double sparsity(PolicyModel m) {
     long zeros = 0, n = 0;
     for (Layer l : m.allLayers()) {
-      if (!(l instanceof Layer.Linear || l instanceof Layer.Conv2d)) continue;
-      for (float w : Importance.weights(l)) {
+      if (!Layer.weighted(l)) continue;
+      for (float w : Layer.weights(l)) {
         n++;
         if (w == 0f) zeros++;
       }

@@ -48,9 +48,7 @@ public final class Calibration {
 
   /** Name of the tensor that follows layer {@code name} in execution order ("output" after the last). */
   public static String next(PolicyModel m, String name) {
-    List<String> order = new ArrayList<>();
-    for (int i = 0; i < m.trunk().size(); i++) order.add("trunk." + i);
-    for (int i = 0; i < m.actionHead().layers().size(); i++) order.add(m.actionHead().name() + "." + i);
+    List<String> order = m.actionPath().stream().map(PolicyModel.NamedLayer::name).toList();
     int k = order.indexOf(name);
     return k + 1 < order.size() ? order.get(k + 1) : "output";
   }

@@ -6,23 +6,15 @@ import dev.rlcompress.model.Layer;
 final class QuantBounds {
   private QuantBounds() {}
 
-  static float[] weights(Layer l) {
-    return switch (l) {
-      case Layer.Linear lin -> lin.weight();
-      case Layer.Conv2d c -> c.weight();
-      default -> new float[0];
-    };
-  }
-
   static float maxAbs(Layer l) {
     float m = 0;
-    for (float w : weights(l)) m = Math.max(m, Math.abs(w));
+    for (float w : Layer.weights(l)) m = Math.max(m, Math.abs(w));
     return m;
   }
 
   /** Max over outputs of the absolute row sum: how much an input perturbation can grow. 1 for activations. */
   static float infinityNorm(Layer l) {
-    float[] w = weights(l);
+    float[] w = Layer.weights(l);
     if (w.length == 0) return 1f;
     int rows = l instanceof Layer.Linear lin ? lin.out() : ((Layer.Conv2d) l).outChannels();
     int cols = w.length / rows;
@@ -37,7 +29,7 @@ final class QuantBounds {
 
   /** Summation-order error of a float dot product: n·u·max_o Σ|w·x| (bounded via max|x|·‖W‖∞). */
   static float floatRounding(Layer l, float[] x, float unitRoundoff) {
-    float[] w = weights(l);
+    float[] w = Layer.weights(l);
     if (w.length == 0) return 0f;
     float maxX = 0;
     for (float v : x) maxX = Math.max(maxX, Math.abs(v));

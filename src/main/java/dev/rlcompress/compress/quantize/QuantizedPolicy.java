@@ -44,11 +44,9 @@ public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<String>
     float[] x = model.normalization() == null ? obs : model.normalization().apply(obs);
     int[] shape = model.inputShape();
     float bound = 0;
-    List<Layer> layers = new java.util.ArrayList<>(model.trunk());
-    layers.addAll(model.actionHead().layers());
-    for (int i = 0; i < layers.size(); i++) {
-      Layer l = layers.get(i);
-      String name = i < model.trunk().size() ? "trunk." + i : model.actionHead().name() + "." + (i - model.trunk().size());
+    for (PolicyModel.NamedLayer nl : model.actionPath()) {
+      Layer l = nl.layer();
+      String name = nl.name();
       bound *= QuantBounds.infinityNorm(l);
       if (selected.contains(name)) {
         bound += scheme.stepBound(l, name, x, shape);

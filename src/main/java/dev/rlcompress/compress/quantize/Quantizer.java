@@ -75,11 +75,11 @@ public final class Quantizer {
     PolicyModel m = fp32.actionOnly();
     if (m.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
       throw new UserError("the model is already quantized (" + m.provenance().compression() + "); start from fp32 weights");
-    List<Part.Named> chosen = spec.fullFp16() ? Part.weighted(m) : spec.part().select(m);
+    List<PolicyModel.NamedLayer> chosen = spec.fullFp16() ? Part.weighted(m) : spec.part().select(m);
     if (chosen.isEmpty())
       throw new UserError("no quantizable layer in part '" + spec.part().label() + "' of this model");
     Set<String> names = new LinkedHashSet<>();
-    for (Part.Named n : chosen) names.add(n.name());
+    for (PolicyModel.NamedLayer n : chosen) names.add(n.name());
 
     LayerScheme scheme = switch (spec.method()) {
       case PTDQ -> new DynamicInt8(spec.perChannel());
@@ -97,28 +97,29 @@ public final class Quantizer {
       m = OutputCentering.apply(m);
       detail += ":centered-outputs";
     }
+    if (calibrationObservations != null && calibrationObservations.isEmpty())
+      throw new UserError("the calibration set is empty");
+    if (spec.equalizeInputs() && spec.method() != Method.PTDQ && spec.method() != Method.PTSQ)
+      throw new UserError("--equalize-inputs applies to ptdq and ptsq");
+    boolean calibrates = spec.equalizeInputs() || spec.method() == Method.PTSQ || spec.method() == Method.QAT
+        || spec.method() == Method.BINARY;
+    // Collected once from the unmodified policy: equalization is an exact reparametrization, so the
+    // rollouts of the equalized policy would visit the same states.
+    List<float[]> obs = !calibrates || calibrationObservations != null ? calibrationObservations
+        : Calibration.observations(m, spec.envId(), spec.calibrationEpisodes(), spec.calibrationSeed(),
+            spec.maxCalibrationStates());
     if (spec.equalizeInputs()) {
-      if (spec.method() != Method.PTDQ && spec.method() != Method.PTSQ)
-        throw new UserError("--equalize-inputs applies to ptdq and ptsq");
-      List<float[]> obs = calibrationObservations != null ? calibrationObservations
-          : Calibration.observations(m, spec.envId(), spec.calibrationEpisodes(), spec.calibrationSeed(),
-              spec.maxCalibrationStates());
       m = InputEqualization.apply(m, obs);
       detail += ":equalized-inputs";
     }
     switch (spec.method()) {
       case PTSQ, QAT, BINARY -> {
-        if (calibrationObservations != null && calibrationObservations.isEmpty())
-          throw new UserError("the calibration set is empty");
-        List<float[]> obs = calibrationObservations != null ? calibrationObservations
-            : Calibration.observations(m, spec.envId(), spec.calibrationEpisodes(), spec.calibrationSeed(),
-                spec.maxCalibrationStates());
         detail = ":calibration=" + spec.calibrationEpisodes() + "ep/" + obs.size() + "states";
         if (spec.method() == Method.BINARY) {
           m = QuantAwareTraining.finetune(m, obs, names, QuantAwareTraining.Kind.BINARY, Map.of(), true,
               spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed(), new Distillation.Loss(spec.distillTemperature()));
           packed = 0;
-          for (Part.Named n : Part.weighted(m))
+          for (PolicyModel.NamedLayer n : Part.weighted(m))
             if (names.contains(n.name())) packed += BinaryWeights.packedBytes((Layer.Linear) n.layer());
             else packed += 4 * n.layer().parameterCount();
           detail += ":finetune=" + spec.finetuneSteps();
@@ -126,7 +127,7 @@ public final class Quantizer {
         } else {
           Map<String, List<float[]>> acts = Calibration.activations(m, obs);
           Map<String, float[]> in = new HashMap<>(), out = new HashMap<>();
-          for (Part.Named n : chosen) {
+          for (PolicyModel.NamedLayer n : chosen) {
             in.put(n.name(), range(spec.observer(), acts.get(n.name())));
             if (n.layer() instanceof Layer.Conv2d) out.put(n.name(), range(spec.observer(), acts.get(Calibration.next(m, n.name()))));
           }
@@ -153,8 +154,8 @@ public final class Quantizer {
     return QMath.affineU8(r[0], r[1]);
   }
 
-  private static void checkSupported(LayerScheme s, List<Part.Named> chosen, Method method) {
-    for (Part.Named n : chosen)
+  private static void checkSupported(LayerScheme s, List<PolicyModel.NamedLayer> chosen, Method method) {
+    for (PolicyModel.NamedLayer n : chosen)
       if (!s.supports(n.layer()))
         throw new UserError(method.name().toLowerCase() + " does not support " + n.layer().getClass().getSimpleName()
             + " layers (" + n.name() + "); choose another --part or method");
