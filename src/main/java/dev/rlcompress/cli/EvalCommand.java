@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();
-      System.out.println(ModelFormat.GSON.toJson(out));
+      System.out.println(ModelFormat.REPORT_GSON.toJson(out));
     } else {
       System.out.print(Table.reports(reports));
     }

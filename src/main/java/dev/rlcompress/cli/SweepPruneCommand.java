@@ -83,7 +83,7 @@ final class SweepPruneCommand implements Callable<Integer> {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("cells", rows.stream().map(EvalReport::toJson).toList());
       o.put("best", best);
-      System.out.println(ModelFormat.GSON.toJson(o));
+      System.out.println(ModelFormat.REPORT_GSON.toJson(o));
     } else {
       System.out.print(Table.reports(rows));
       System.out.println();

@@ -36,7 +36,10 @@ public record EvalReport(
         agreementDecisive, meanEpisodeLength, b1, bBatch, sizeBytes, params, sparsity);
   }
 
-  /** The machine-readable form printed by {@code rlc eval --json}. */
+  /**
+   * The machine-readable form printed by {@code rlc eval --json}. What does not apply (NaN here) is
+   * null there: JSON has no NaN.
+   */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", model);
@@ -54,6 +57,8 @@ public record EvalReport(
     m.put("size_bytes", sizeBytes);
     m.put("params", params);
     m.put("sparsity", sparsity);
+    m.replaceAll((k, v) -> v instanceof Double d && d.isNaN() ? null : v);
+    if (Double.isNaN(ci95Low)) m.put("ci95", null);
     return m;
   }
 }

@@ -39,6 +39,9 @@ public final class ModelFormat {
 
   public static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
+  /** For reports: keeps keys whose value does not apply, as null, so every documented field is present. */
+  public static final Gson REPORT_GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+
   private ModelFormat() {}
 
   /** Metadata describing {@code m}; the architecture entry lets the importer rebuild the model. */

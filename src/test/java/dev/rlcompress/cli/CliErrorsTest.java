@@ -110,6 +110,16 @@ public class CliErrorsTest {
   }
 
   @Test
+  void evalJsonWritesNullForWhatDoesNotApply() throws Exception {
+    Outcome o = rlc("eval", cartPoleModel().toString(), "--episodes", "2", "--json", "--no-latency");
+    assertEquals(0, o.code(), o.err());
+    var json = com.google.gson.JsonParser.parseString(o.out()).getAsJsonObject();
+    assertTrue(json.get("agreement").isJsonNull(), "no reference, no agreement: " + o.out());
+    assertTrue(json.get("latency_us_b1").isJsonNull());
+    assertTrue(json.get("mean_return").getAsDouble() > 0);
+  }
+
+  @Test
   void helpIsAvailableForEveryCommand() {
     for (String c : List.of("train", "eval", "envs", "demo")) {
       Outcome o = rlc(c, "--help");
