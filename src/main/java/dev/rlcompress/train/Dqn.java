@@ -68,7 +68,9 @@ public final class Dqn {
         d.put("exploration_final_eps", "0.04");
         d.put("net_arch", "256,256");
         d.put("eval_freq", "2500");
-        d.put("eval_episodes", "10");
+        // Selecting on 10 episodes let a policy through that scored 500 there but 432-442 over 100 (two of
+        // six runs; DQN training is not bit-reproducible across processes); 30 episodes: 4 of 4 at 500.
+        d.put("eval_episodes", "30");
       }
       case "LunarLander-v3" -> {
         d.put("n_timesteps", "100000");
