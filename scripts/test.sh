@@ -4,4 +4,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/jdk.sh"
 cd "$ROOT"
+# The MuJoCo and Gymnasium parity tests compare against Python's own packages: set them up first.
+bash scripts/pyenv.sh
 exec mvn -B -ntp verify "$@"

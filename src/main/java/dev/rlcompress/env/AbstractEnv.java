@@ -76,9 +76,9 @@ public abstract class AbstractEnv implements Env {
 
   private Step limit(Step s) {
     elapsed++;
-    boolean truncated = !s.terminated() && elapsed >= maxEpisodeSteps;
+    boolean truncated = elapsed >= maxEpisodeSteps; // Gymnasium's TimeLimit: also on a terminal step
     if (s.terminated() || truncated) needsReset = true;
-    return truncated ? new Step(s.observation(), s.reward(), false, true) : s;
+    return truncated && !s.truncated() ? s.withTruncated() : s;
   }
 
   protected abstract float[] doReset();

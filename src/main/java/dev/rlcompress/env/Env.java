@@ -8,9 +8,13 @@ package dev.rlcompress.env;
  * continues the current generator, like Gymnasium's {@code reset(seed=None)}.
  *
  * <p>Time limits are applied by the environment itself: {@link Step#truncated()} becomes true on the
- * step that reaches {@link #maxEpisodeSteps()}.
+ * step that reaches {@link #maxEpisodeSteps()} (together with {@code terminated} when that step is
+ * also terminal, as in Gymnasium).
+ *
+ * <p>An environment id may carry options as Gymnasium's {@code make(id, **kwargs)} does, written
+ * {@code LunarLander-v3[enable_wind=true,wind_power=15]} (see {@link EnvSpec}).
  */
-public interface Env {
+public interface Env extends AutoCloseable {
   String id();
 
   Space observationSpace();
@@ -36,4 +40,11 @@ public interface Env {
    * or {@code NaN} where the environment defines none.
    */
   double successThreshold();
+
+  /**
+   * Releases what the environment holds outside the Java heap (native simulator memory, worker
+   * processes). Idempotent; a no-op for pure-Java environments.
+   */
+  @Override
+  default void close() {}
 }

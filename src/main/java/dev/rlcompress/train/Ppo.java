@@ -175,7 +175,7 @@ public final class Ppo {
             int idx = t * nEnvs + e;
             double r = envs.reward(e);
             // Time-limit truncation is not a terminal state: bootstrap from the final observation.
-            if (envs.truncated(e)) r += gamma * v.forward(envs.finalObservation(e))[0];
+            if (envs.truncated(e) && !envs.terminated(e)) r += gamma * v.forward(envs.finalObservation(e))[0];
             bRewards[idx] = (float) r;
             lastStarts[e] = envs.episodeEnded(e);
             if (envs.episodeEnded(e)) recent[finished++ % recent.length] = envs.lastReturn(e);
