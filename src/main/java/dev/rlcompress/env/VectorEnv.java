@@ -1,12 +1,21 @@
 package dev.rlcompress.env;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * N copies of one environment stepped in lock-step, with automatic reset: when a copy's episode
  * ends, its final observation is kept in {@link #finalObservation(int)} (needed to bootstrap through
  * time-limit truncation) and the returned observation is already the first of the next episode.
- * Copy i is seeded with {@code seed + i} on the first reset.
+ *
+ * <p>Seeding: copy i's first episode is reset with {@code seed + i} (as Gymnasium's vector envs do);
+ * its k-th later episode with a seed derived from (seed, i, k) rather than a continuing generator. That
+ * makes the whole state of the vector env a few numbers plus the actions of the episodes in progress,
+ * so {@link #snapshot()} / {@link #restore(State)} can rebuild it exactly by replaying those actions: a
+ * resumed training run continues the very episodes an uninterrupted run would have played.
  */
-public final class VectorEnv {
+public final class VectorEnv implements AutoCloseable {
   private final Env[] envs;
   private final float[][] obs;
   private final float[][] finalObs;
@@ -16,11 +25,19 @@ public final class VectorEnv {
   private final int[] episodeLength;
   private final double[] lastReturn;
   private final boolean[] episodeEnded;
+  private final long[] episodeIndex;
+  private final List<List<float[]>> actionsSinceReset = new ArrayList<>();
+  private long seed;
 
   public VectorEnv(String id, int n) {
     if (n <= 0) throw new IllegalArgumentException("need at least one environment");
     envs = new Env[n];
-    for (int i = 0; i < n; i++) envs[i] = Envs.make(id);
+    try {
+      for (int i = 0; i < n; i++) envs[i] = Envs.make(id);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
     obs = new float[n][];
     finalObs = new float[n][];
     rewards = new double[n];
@@ -30,6 +47,8 @@ public final class VectorEnv {
     episodeLength = new int[n];
     lastReturn = new double[n];
     episodeEnded = new boolean[n];
+    episodeIndex = new long[n];
+    for (int i = 0; i < n; i++) actionsSinceReset.add(new ArrayList<>());
   }
 
   public int size() {
@@ -41,23 +60,45 @@ public final class VectorEnv {
   }
 
   public float[][] reset(long seed) {
+    this.seed = seed;
     for (int i = 0; i < envs.length; i++) {
-      obs[i] = envs[i].reset(seed + i);
-      episodeReturn[i] = 0;
-      episodeLength[i] = 0;
+      episodeIndex[i] = 0;
+      startEpisode(i);
     }
     return obs;
   }
 
+  /** Seed of copy i's k-th episode: {@code seed + i} for the first, a SplitMix64 hash of (seed, i, k) after. */
+  static long episodeSeed(long seed, int i, long k) {
+    if (k == 0) return seed + i;
+    long z = seed * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L + k * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+  }
+
+  private void startEpisode(int i) {
+    obs[i] = envs[i].reset(episodeSeed(seed, i, episodeIndex[i]));
+    episodeReturn[i] = 0;
+    episodeLength[i] = 0;
+    actionsSinceReset.get(i).clear();
+  }
+
   /** Steps every copy with a discrete action. Returns the current observations (after auto-reset). */
   public float[][] step(int[] actions) {
-    for (int i = 0; i < envs.length; i++) record(i, envs[i].step(actions[i]));
+    for (int i = 0; i < envs.length; i++) {
+      actionsSinceReset.get(i).add(new float[] {actions[i]});
+      record(i, envs[i].step(actions[i]));
+    }
     return obs;
   }
 
   /** Steps every copy with a continuous action. */
   public float[][] step(float[][] actions) {
-    for (int i = 0; i < envs.length; i++) record(i, envs[i].step(actions[i]));
+    for (int i = 0; i < envs.length; i++) {
+      actionsSinceReset.get(i).add(actions[i].clone());
+      record(i, envs[i].step(actions[i]));
+    }
     return obs;
   }
 
@@ -71,13 +112,46 @@ public final class VectorEnv {
     if (s.done()) {
       finalObs[i] = s.observation();
       lastReturn[i] = episodeReturn[i];
-      episodeReturn[i] = 0;
-      episodeLength[i] = 0;
-      obs[i] = envs[i].reset();
+      episodeIndex[i]++;
+      startEpisode(i);
     } else {
       finalObs[i] = null;
       obs[i] = s.observation();
     }
+  }
+
+  /**
+   * Everything needed to rebuild this vector env's current state: the seed, each copy's episode index
+   * and the actions taken since that episode's reset.
+   */
+  public record State(long seed, long[] episodeIndex, List<List<float[]>> actions) {}
+
+  public State snapshot() {
+    List<List<float[]>> acts = new ArrayList<>();
+    for (List<float[]> a : actionsSinceReset) acts.add(a.stream().map(float[]::clone).toList());
+    return new State(seed, episodeIndex.clone(), acts);
+  }
+
+  /** Rebuilds the state {@link #snapshot()} saw by resetting each copy and replaying its actions. */
+  public float[][] restore(State st) {
+    if (st.episodeIndex().length != envs.length)
+      throw new IllegalArgumentException("state of " + st.episodeIndex().length + " copies, this has " + envs.length);
+    seed = st.seed();
+    boolean discrete = envs[0].actionSpace() instanceof Space.Discrete;
+    for (int i = 0; i < envs.length; i++) {
+      episodeIndex[i] = st.episodeIndex()[i];
+      startEpisode(i);
+      for (float[] a : st.actions().get(i)) {
+        Step s = discrete ? envs[i].step((int) a[0]) : envs[i].step(a);
+        if (s.done()) throw new IllegalStateException("replayed episode ended early: the environment is not deterministic");
+        actionsSinceReset.get(i).add(a.clone());
+        obs[i] = s.observation();
+        episodeReturn[i] += s.reward();
+        episodeLength[i]++;
+      }
+    }
+    Arrays.fill(episodeEnded, false);
+    return obs;
   }
 
   public double reward(int i) {
@@ -104,5 +178,15 @@ public final class VectorEnv {
 
   public double lastReturn(int i) {
     return lastReturn[i];
+  }
+
+  /** Observations as of the latest step or reset. */
+  public float[][] observations() {
+    return obs;
+  }
+
+  @Override
+  public void close() {
+    for (Env e : envs) if (e != null) e.close();
   }
 }

@@ -8,7 +8,7 @@ import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Layer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+
 
 /**
  * A trainable multilayer perceptron whose parameters live in Java arrays. Each optimisation step copies
@@ -27,7 +27,7 @@ public final class Mlp {
    * @param outputGain orthogonal-init gain of the last layer (SB3: 0.01 for policy logits, 1 for values);
    *     hidden layers use sqrt(2). A NaN gain selects PyTorch's default uniform init instead.
    */
-  public Mlp(int[] sizes, Layer.Activation.Kind activation, double outputGain, SplittableRandom rng) {
+  public Mlp(int[] sizes, Layer.Activation.Kind activation, double outputGain, java.util.random.RandomGenerator rng) {
     this.sizes = sizes.clone();
     this.activation = activation;
     this.params = new float[2 * (sizes.length - 1)][];
