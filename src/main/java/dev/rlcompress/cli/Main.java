@@ -56,8 +56,9 @@ public final class Main implements Runnable {
       return 1;
     });
     cl.setParameterExceptionHandler((ex, args2) -> {
-      System.err.println("rlc: error: " + ex.getMessage());
-      System.err.println("try 'rlc " + (ex.getCommandLine().getCommandName().equals("rlc") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'");
+      String cmd = ex.getCommandLine().getCommandName();
+      System.err.println("rlc: error: " + ex.getMessage().strip().replace('\n', ' ')
+          + " (see 'rlc " + (cmd.equals("rlc") ? "" : cmd + " ") + "--help')");
       return 2;
     });
     return cl.execute(args);

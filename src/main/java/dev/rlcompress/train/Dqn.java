@@ -131,7 +131,12 @@ public final class Dqn {
   static final String NAME = "dqn";
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), Dqn::train);
+    return TrainingRun.execute(NAME, cfg, Dqn::train);
+  }
+
+  /** Relations between hyperparameters, checked with their domains before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
   }
 
   private static TrainResult train(TrainingRun run) {
@@ -139,7 +144,6 @@ public final class Dqn {
     VectorEnv env = run.envs(1);
     if (!(env.env(0).actionSpace() instanceof Space.Discrete actions))
       throw new UserError("DQN needs a discrete action space; " + run.config().envId() + " is continuous");
-    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
     long total = run.total();
     int obsDim = env.env(0).observationSpace().flatSize();
     int nActions = actions.n();
