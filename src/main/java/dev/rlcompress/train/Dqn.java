@@ -115,11 +115,11 @@ public final class Dqn {
   public static List<Hp> schema() {
     List<Hp> s = new java.util.ArrayList<>(Hp.common());
     s.add(Hp.integer("buffer_size", 1, "replay buffer capacity (transitions)"));
-    s.add(Hp.integer("learning_starts", 0, "steps of random-policy experience before learning"));
+    s.add(Hp.count("learning_starts", 0, "steps of random-policy experience before learning"));
     s.add(Hp.integer("batch_size", 1, "minibatch size"));
     s.add(Hp.integer("train_freq", 1, "environment steps between learning phases"));
-    s.add(new Hp("gradient_steps", new Hp.Int(1, Long.MAX_VALUE, -1L), "updates per learning phase (-1: as many as train_freq)"));
-    s.add(Hp.integer("target_update_interval", 1, "environment steps between target-network refreshes"));
+    s.add(new Hp("gradient_steps", new Hp.Int(1, Integer.MAX_VALUE, -1L), "updates per learning phase (-1: as many as train_freq)"));
+    s.add(Hp.count("target_update_interval", 1, "environment steps between target-network refreshes"));
     s.add(Hp.fraction("exploration_fraction", "fraction of the run over which epsilon decays"));
     s.add(Hp.fraction("exploration_initial_eps", "initial epsilon"));
     s.add(Hp.fraction("exploration_final_eps", "final epsilon"));
