@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--algo", required = true, description = "Algorithm: ${COMPLETION-CANDIDATES}.", completionCandidates = Algos.class)
   String algo;
 
-  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs').")
+  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs'), optionally with options: LunarLander-v3[enable_wind=true].")
   String env;
 
   @Option(names = "--steps", description = "Environment steps (default: the environment's tuned n_timesteps).")
