@@ -48,7 +48,7 @@ public final class Dqn {
     d.put("eval_freq", "10000");
     d.put("eval_episodes", "10");
     d.put("checkpoint_freq", "10000");
-    switch (dev.rlcompress.env.EnvSpec.parse(envId).id()) { // tuned per task, whatever its options
+    switch (envId) {
       // rl-baselines3-zoo hyperparams/dqn.yml
       case "CartPole-v1" -> {
         d.put("n_timesteps", "50000");

@@ -48,7 +48,7 @@ public final class Ppo {
     d.put("eval_freq", "25000");
     d.put("eval_episodes", "10");
     d.put("checkpoint_freq", "50000");
-    switch (dev.rlcompress.env.EnvSpec.parse(envId).id()) { // tuned per task, whatever its options
+    switch (envId) {
       // rl-baselines3-zoo hyperparams/ppo.yml
       case "CartPole-v1" -> {
         d.put("n_timesteps", "100000");
