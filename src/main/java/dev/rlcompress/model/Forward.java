@@ -23,18 +23,18 @@ public final class Forward {
    * the exporter gives the layer ("trunk.3", "q.0", ...). Calibration of static quantization and
    * activation statistics for pruning use this.
    */
-  public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<String, float[]> inputs) {
+  public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<LayerId, float[]> inputs) {
     float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
     int[] s = m.inputShape();
     for (int i = 0; i < m.trunk().size(); i++) {
       Layer l = m.trunk().get(i);
-      inputs.accept("trunk." + i, x);
+      inputs.accept(LayerId.trunk(i), x);
       x = apply(l, x, s);
       s = Shapes.propagate(s, java.util.List.of(l), "");
     }
     for (int i = 0; i < head.layers().size(); i++) {
       Layer l = head.layers().get(i);
-      inputs.accept(head.name() + "." + i, x);
+      inputs.accept(LayerId.of(head, i), x);
       x = apply(l, x, s);
       s = Shapes.propagate(s, java.util.List.of(l), "");
     }
