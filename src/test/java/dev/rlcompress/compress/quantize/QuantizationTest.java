@@ -222,4 +222,56 @@ class QuantizationTest {
     assertThrows(UserError.class, () -> Calibration.Episodes.of("LunarLander-v3", 0, 10));
     assertThrows(UserError.class, () -> Observer.parse("kl"));
   }
+
+  /**
+   * Every transformation a quantization applies is its own provenance entry, in order: centering,
+   * equalization (where the method has it), the quantization with its parameters.
+   */
+  @Test
+  void historyListsEveryStepForEveryMethod() {
+    Calibration.Source given = new Calibration.Given(states.subList(0, 300));
+    Distiller.Config tiny = ft(5, 1e-4);
+    Map<QuantOptions, List<String>> expected = new java.util.LinkedHashMap<>();
+    List<String> centerEqualize = List.of("output-centering", "input-equalization");
+    expected.put(new QuantOptions.Ptdq(Part.ALL, true, true, true), centerEqualize);
+    expected.put(new QuantOptions.Ptsq(Part.ALL, true, new Observer.Mse(2048), true, true), centerEqualize);
+    expected.put(new QuantOptions.Fp16(Part.ALL, true), List.of("output-centering"));
+    expected.put(new QuantOptions.Fp16Graph(true), List.of("output-centering"));
+    expected.put(new QuantOptions.Int4(Part.ALL, 32, true), List.of("output-centering"));
+    expected.put(new QuantOptions.Qat(Part.ALL, true, new Observer.MinMax(), tiny.withTemperature(0.01), true), List.of("output-centering"));
+    expected.put(new QuantOptions.Binary(Part.ALL, tiny, true), List.of("output-centering"));
+    for (var e : expected.entrySet()) {
+      List<CompressionStep> h = Quantizer.quantize(dqn, e.getKey(), given).policy().model().provenance().compression();
+      List<String> methods = new java.util.ArrayList<>(e.getValue());
+      methods.add(e.getKey().method());
+      assertEquals(methods, h.stream().map(CompressionStep::method).toList(), e.getKey().toString());
+      CompressionStep q = h.getLast();
+      assertInstanceOf(CompressionStep.Quantization.class, q);
+      assertTrue(q.parameters().containsKey("scheme"), q.describe());
+      if (e.getKey().needsStates()) assertEquals("given/300states", q.parameters().getOrDefault("calibration",
+          h.get(1).parameters().get("calibration")), q.describe());
+    }
+    QuantOptions.Ptsq plain = new QuantOptions.Ptsq(Part.ALL, false, new Observer.Percentile(99.99), false, false);
+    CompressionStep only = Quantizer.quantize(dqn, plain, given).policy().model().provenance().compression().getLast();
+    assertEquals(Map.of("scheme", "ptsq-int8-per-tensor", "calibration", "given/300states", "observer", "percentile"), only.parameters());
+  }
+
+  @Test
+  void nonFiniteInputsNeverBecomeScales() {
+    List<float[]> bad = new java.util.ArrayList<>(states.subList(0, 50));
+    bad.add(new float[] {Float.NaN, 0, 0, 0, 0, 0, 0, 0});
+    UserError e = assertThrows(UserError.class, () -> Quantizer.quantize(dqn, Quantizer.defaults("ptsq"), new Calibration.Given(bad)));
+    assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+    Layer.Linear first = (Layer.Linear) dqn.actionHead().layers().get(0);
+    float[] w = first.weight().clone();
+    w[3] = Float.POSITIVE_INFINITY;
+    List<Layer> layers = new java.util.ArrayList<>(dqn.actionHead().layers());
+    layers.set(0, new Layer.Linear(first.in(), first.out(), w, first.bias()));
+    PolicyModel inf = new PolicyModel(new int[] {8}, null, List.of(), List.of(new Head("q", new HeadKind.QValues(), layers)), dqn.provenance());
+    for (QuantOptions o : List.of(Quantizer.defaults("ptdq"), Quantizer.defaults("ptsq"), Quantizer.defaults("int4"))) {
+      UserError u = assertThrows(UserError.class, () -> Quantizer.quantize(inf, o, new Calibration.Given(states.subList(0, 50))));
+      assertTrue(u.getMessage().contains("q.0.weight"), u.getMessage());
+    }
+    assertThrows(UserError.class, () -> OnnxExporter.toProto(inf), "the exporter refuses non-finite weights");
+  }
 }
