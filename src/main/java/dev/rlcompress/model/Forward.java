@@ -92,27 +92,10 @@ public final class Forward {
   }
 
   static float[] conv(Layer.Conv2d c, float[] x, int h, int w) {
-    int oh = c.outSize(h), ow = c.outSize(w), k = c.kernel(), inC = c.inChannels();
-    float[] y = new float[c.outChannels() * oh * ow];
-    for (int oc = 0; oc < c.outChannels(); oc++) {
-      for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-          float acc = 0f;
-          for (int ic = 0; ic < inC; ic++) {
-            for (int ky = 0; ky < k; ky++) {
-              int iy = oy * c.stride() - c.padding() + ky;
-              if (iy < 0 || iy >= h) continue;
-              for (int kx = 0; kx < k; kx++) {
-                int ix = ox * c.stride() - c.padding() + kx;
-                if (ix < 0 || ix >= w) continue;
-                acc += c.weight()[((oc * inC + ic) * k + ky) * k + kx] * x[(ic * h + iy) * w + ix];
-              }
-            }
-          }
-          y[(oc * oh + oy) * ow + ox] = acc + c.bias()[oc];
-        }
-      }
-    }
-    return y;
+    int per = c.outSize(h) * c.outSize(w);
+    float[] acc = new float[c.outChannels() * per];
+    c.forEachTap(h, w, (o, wi, xi) -> acc[o] += c.weight()[wi] * x[xi]);
+    for (int o = 0; o < acc.length; o++) acc[o] += c.bias()[o / per];
+    return acc;
   }
 }

@@ -40,8 +40,6 @@ public final class OrtPolicy implements Policy {
   private final int inputSize;
   private final int outputSize;
   private final Set<String> requested;
-  private FloatBuffer buffer;
-  private int bufferBatch;
 
   private OrtPolicy(String name, ModelProto proto, long sizeBytes, OrtSession session, OrtSession.SessionOptions sessionOptions)
       throws OrtException {
@@ -171,17 +169,6 @@ public final class OrtPolicy implements Policy {
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed on " + name + ": " + firstLine(e.getMessage()), e);
     }
-  }
-
-  /** A reusable direct buffer holding {@code batch} observations. */
-  public FloatBuffer inputBuffer(int batch) {
-    if (buffer == null || bufferBatch < batch) {
-      buffer = ByteBuffer.allocateDirect(batch * inputSize * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      bufferBatch = batch;
-    }
-    buffer.clear();
-    buffer.limit(batch * inputSize);
-    return buffer;
   }
 
   @Override

@@ -88,10 +88,4 @@ public final class Int4Weights implements LayerScheme {
     }
     return y;
   }
-
-  /** Bytes of the packed weights and scales: what int4 costs per Linear. */
-  public long packedBytes(Layer.Linear l) {
-    int blocks = (l.in() + blockSize - 1) / blockSize;
-    return (long) l.out() * blocks * blockSize / 2 + 4L * l.out() * blocks;
-  }
 }

@@ -29,11 +29,6 @@ public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<LayerId
         scheme.microsoftOps()));
   }
 
-  /** Java reference of the quantized graph's action-head output. */
-  public float[] reference(float[] obs) {
-    return referenceWithBound(obs).output();
-  }
-
   /**
    * The reference output and a bound on how far a correct runtime may differ from it: each layer's
    * {@link LayerScheme#stepBound} propagated through the layers after it (activations are

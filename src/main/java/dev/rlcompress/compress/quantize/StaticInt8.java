@@ -139,27 +139,17 @@ public final class StaticInt8 implements LayerScheme {
     int cols = c.inChannels() * c.kernel() * c.kernel();
     Int8Weights w = Int8Weights.of(c.weight(), c.outChannels(), cols, perChannel);
     int[] bq = biasQ(c.bias(), xs, w);
-    int h = shape[1], wd = shape[2], oh = c.outSize(h), ow = c.outSize(wd), k = c.kernel();
+    int h = shape[1], wd = shape[2], per = c.outSize(h) * c.outSize(wd);
     QuantParams out = range(outputRange, p);
-    float[] y = new float[c.outChannels() * oh * ow];
-    for (int oc = 0; oc < c.outChannels(); oc++)
-      for (int oy = 0; oy < oh; oy++)
-        for (int ox = 0; ox < ow; ox++) {
-          int acc = bq[oc];
-          for (int ic = 0; ic < c.inChannels(); ic++)
-            for (int ky = 0; ky < k; ky++) {
-              int iy = oy * c.stride() - c.padding() + ky;
-              if (iy < 0 || iy >= h) continue;
-              for (int kx = 0; kx < k; kx++) {
-                int ix = ox * c.stride() - c.padding() + kx;
-                if (ix < 0 || ix >= wd) continue;
-                acc += w.q()[((oc * c.inChannels() + ic) * k + ky) * k + kx] * xq[(ic * h + iy) * wd + ix];
-              }
-            }
-          float v = acc * (xs * w.scaleOf(oc));
-          int q = QMath.quantizeU8(v, out.scale(), out.zeroPoint());
-          y[(oc * oh + oy) * ow + ox] = (q - out.zeroPoint()) * out.scale();
-        }
+    int[] acc = new int[c.outChannels() * per];
+    for (int o = 0; o < acc.length; o++) acc[o] = bq[o / per];
+    c.forEachTap(h, wd, (o, wi, xi) -> acc[o] += w.q()[wi] * xq[xi]);
+    float[] y = new float[acc.length];
+    for (int o = 0; o < acc.length; o++) {
+      float v = acc[o] * (xs * w.scaleOf(o / per));
+      int q = QMath.quantizeU8(v, out.scale(), out.zeroPoint());
+      y[o] = (q - out.zeroPoint()) * out.scale();
+    }
     return y;
   }
 }
