@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
       "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx         int8 with calibration",
       "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   both in one run",
       "  rlc prune runs/cp/model.onnx --method l2 --ratio 0.5 -o p.onnx  remove half the neurons",
-      "  rlc sweep-prune runs/cp/model.onnx                              best ratio by the 90% rule",
+      "  rlc sweep-prune runs/cp/model.onnx                              best ratio by the 90%% rule",
       "  rlc demo                                                        train+export+eval on CartPole",
       ""
     },
