@@ -102,11 +102,7 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("hyperparameters", r.model().provenance().hyperparameters());
     byte[] json = new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(summary)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    try {
-      OnnxExporter.write(r.model().actionOnly(), model);
-      Files2.writeAtomically(out.resolve("train.json"), json);
-    } catch (java.io.IOException e) {
-      throw new UserError("cannot write the trained model to " + out + ": " + e.getMessage());
-    }
+    OnnxExporter.write(r.model().actionOnly(), model);
+    Files2.writeAtomically(out.resolve("train.json"), json);
   }
 }
