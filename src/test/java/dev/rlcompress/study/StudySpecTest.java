@@ -97,10 +97,18 @@ class StudySpecTest {
     StudySpec ll = SpecParser.parse(HOME.resolve("studies/dqn-lunarlander.yaml"), executor);
     assertEquals(10, ll.repeats());
     assertTrue(ll.variants().stream().anyMatch(v -> v.steps().size() == 2), "the prune + quantize pipeline");
+    // The five-algorithm specs validate once TRPO, DDPG, TD3, SAC and the MuJoCo tasks have landed; until
+    // then every problem names one of them as not landed yet.
+    List<String> missing = new java.util.ArrayList<>();
+    for (String a : List.of("trpo", "ppo", "ddpg", "td3", "sac")) if (!executor.algorithms().contains(a)) missing.add("algorithm '" + a + "'");
+    for (String e : List.of("Hopper-v4", "HalfCheetah-v4")) if (!dev.rlcompress.env.Envs.ids().contains(e)) missing.add("environment '" + e + "'");
     for (String f : List.of("studies/five-algorithms.yaml", "studies/five-algorithms-reduced.yaml")) {
+      if (missing.isEmpty()) {
+        assertEquals(10, SpecParser.parse(HOME.resolve(f), executor).sources().size());
+        continue;
+      }
       List<String> p = problems(HOME.resolve(f));
-      for (String algo : List.of("trpo", "ddpg", "td3", "sac"))
-        if (!executor.algorithms().contains(algo)) assertHas(p, "unknown algorithm '" + algo + "'");
+      for (String m : missing) assertHas(p, "unknown " + m);
       assertTrue(p.stream().allMatch(l -> l.contains("has not landed yet")), p.toString());
     }
   }
@@ -125,6 +133,13 @@ class StudySpecTest {
     assertEquals(a.size(), keys.size(), "keys are distinct");
     assertFalse(other.stream().anyMatch(c -> keys.contains(c.key())), "changing the episodes changes every key");
     assertNotEquals(a.get(0).key(), a.get(5).key());
+  }
+
+  @Test
+  void theCommandRefusesABadSpecBeforeAnyWork() throws Exception {
+    Path spec = write("typo.yaml", "models: [nowhere.onnx]\nrepeats: 2\n");
+    assertEquals(2, dev.rlcompress.cli.Main.run("study", spec.toString()));
+    assertFalse(Files.exists(dir.resolve("typo.db")), "no database was created");
   }
 
   private static void assertHas(List<String> lines, String part) {
