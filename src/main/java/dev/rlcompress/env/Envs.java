@@ -21,6 +21,7 @@ public final class Envs {
     REGISTRY.put("Pendulum-v1", o -> new Pendulum());
     REGISTRY.put("LunarLander-v3", o -> LunarLander.discrete());
     REGISTRY.put("LunarLanderContinuous-v3", o -> LunarLander.continuous());
+    dev.rlcompress.env.mujoco.MujocoTasks.register(REGISTRY); // Hopper-v4 ... (MuJoCo loads on first use)
   }
 
   private Envs() {}
