@@ -59,6 +59,20 @@ const char* rlc_version(void) { return mj_versionString(); }
 
 int rlc_nwarning(void) { return mjNWARNING; }
 
+// Short names of the warning kinds (mjtWarning), so Java need not copy the enum.
+const char* rlc_warning_name(int k) {
+  switch (k) {
+    case mjWARN_INERTIA: return "inertia";
+    case mjWARN_CONTACTFULL: return "contactfull";
+    case mjWARN_CNSTRFULL: return "cnstrfull";
+    case mjWARN_BADQPOS: return "badqpos";
+    case mjWARN_BADQVEL: return "badqvel";
+    case mjWARN_BADQACC: return "badqacc";
+    case mjWARN_BADCTRL: return "badctrl";
+    default: return "other";
+  }
+}
+
 // Loads an MJCF file; 0 and *out set on success, -1 with rlc_last_error() on failure.
 int rlc_load(const char* path, mjModel** out) {
   *out = NULL;

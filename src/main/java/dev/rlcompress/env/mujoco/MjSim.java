@@ -31,10 +31,6 @@ public final class MjSim implements AutoCloseable {
   /** mjtObj values used with {@link #id}: MuJoCo's mjOBJ_BODY and mjOBJ_SITE (mjmodel.h). */
   public static final int OBJ_BODY = 1, OBJ_SITE = 6;
 
-  /** mjtWarning names in MuJoCo's order (mjmodel.h); the count comes from the library. */
-  private static final String[] WARNING_NAMES = {
-    "inertia", "contactfull", "cnstrfull", "vgeomfull", "badqpos", "badqvel", "badqacc", "badctrl"};
-
   private static final Cleaner CLEANER = Cleaner.create();
 
   private final Native lib;
@@ -177,7 +173,7 @@ public final class MjSim implements AutoCloseable {
       int n = warnings.getAtIndex(JAVA_INT, k);
       if (n == 0) continue;
       if (counts == null) counts = new java.util.LinkedHashMap<>();
-      counts.put(k < WARNING_NAMES.length ? WARNING_NAMES[k] : "warning" + k, n);
+      counts.put(lib.warningNames[k], n);
     }
     return counts == null ? null : new Warnings(counts, lib.lastWarning());
   }
@@ -211,6 +207,7 @@ public final class MjSim implements AutoCloseable {
     final MethodHandle load, makeData, free, reset, forward, step, name2id, size, timestep, modelArray, dataArray;
     final MethodHandle lastError, lastWarning, versionH, time;
     final int nwarning;
+    final String[] warningNames;
 
     static Native get() {
       Native n = instance;
@@ -251,8 +248,11 @@ public final class MjSim implements AutoCloseable {
       lastWarning = f.apply("rlc_last_warning", FunctionDescriptor.of(ADDRESS));
       versionH = f.apply("rlc_version", FunctionDescriptor.of(ADDRESS));
       time = f.apply("rlc_time", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS));
+      MethodHandle name = f.apply("rlc_warning_name", FunctionDescriptor.of(ADDRESS, JAVA_INT));
       try {
         nwarning = (int) f.apply("rlc_nwarning", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+        warningNames = new String[nwarning];
+        for (int k = 0; k < nwarning; k++) warningNames[k] = ((MemorySegment) name.invokeExact(k)).reinterpret(64).getString(0);
       } catch (Throwable t) {
         throw new IllegalStateException(t);
       }

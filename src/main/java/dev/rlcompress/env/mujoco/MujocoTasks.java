@@ -32,6 +32,19 @@ public final class MujocoTasks {
     for (String v : new String[] {"v4", "v5"}) registry.put(name + "-" + v, o -> make.apply(o, v));
   }
 
+  /**
+   * Null when MuJoCo can be used here, else the one-line reason (how to install it). Sets up the
+   * Python environment on first use; for listings that should not fail as a whole.
+   */
+  public static String unavailable() {
+    try {
+      MjSim.version();
+      return null;
+    } catch (dev.rlcompress.util.UserError e) {
+      return e.getMessage();
+    }
+  }
+
   /** Whether an id is one of these tasks (for listings that skip them when MuJoCo is not set up). */
   public static boolean isMujoco(String id) {
     return id.matches("(Hopper|Walker2d|HalfCheetah|Ant|Humanoid|HumanoidStandup|Swimmer|Reacher|Pusher|InvertedPendulum|InvertedDoublePendulum)-v[45]");

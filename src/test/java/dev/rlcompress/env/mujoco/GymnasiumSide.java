@@ -40,10 +40,24 @@ public final class GymnasiumSide implements AutoCloseable {
 
   /** Sends one request and returns its answer, little-endian; Python's errors become exceptions. */
   public ByteBuffer request(String command, String spec, long seed, String arg, byte[] payload) {
+    send(command, spec, seed, arg, payload);
+    return receive(spec);
+  }
+
+  /** Sends a request without waiting, so that Java can work while Python does; then {@link #receive}. */
+  public void send(String command, String spec, long seed, String arg, byte[] payload) {
     try {
       in.write((command + " " + spec + " " + seed + " " + arg + " " + payload.length + "\n").getBytes(StandardCharsets.UTF_8));
       in.write(payload);
       in.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("Gymnasium's side stopped: " + e.getMessage() + stderrTail(), e);
+    }
+  }
+
+  /** The answer to the oldest request not yet received. */
+  public ByteBuffer receive(String spec) {
+    try {
       String status = line(out);
       if (!status.equals("OK")) throw new IllegalStateException("Gymnasium (" + spec + "): " + status + stderrTail());
       byte[] len = out.readNBytes(8);

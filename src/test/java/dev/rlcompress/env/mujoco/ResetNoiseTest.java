@@ -1,0 +1,98 @@
+package dev.rlcompress.env.mujoco;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.rlcompress.env.Envs;
+import java.nio.ByteBuffer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The start-state distributions match Gymnasium's: 10,000 resets on each side (different generators,
+ * so the draws differ), then per state coordinate the same range, mean, standard deviation and
+ * kurtosis (which tells uniform, 1.8, from normal, 3) within a few standard errors.
+ */
+class ResetNoiseTest {
+  private static final int N = 10_000;
+  private static GymnasiumSide gym;
+
+  @BeforeAll
+  static void start() {
+    gym = new GymnasiumSide();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gym != null) gym.close();
+  }
+
+  static Stream<String> ids() {
+    return Envs.ids().stream().filter(MujocoTasks::isMujoco).filter(id -> !id.equals("Pusher-v4"));
+  }
+
+  /** Mean, standard deviation, kurtosis, min, max of one coordinate. */
+  record Moments(double mean, double sd, double kurtosis, double min, double max) {
+    static Moments of(double[][] states, int j) {
+      double m = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+      for (double[] s : states) {
+        m += s[j];
+        min = Math.min(min, s[j]);
+        max = Math.max(max, s[j]);
+      }
+      m /= states.length;
+      double m2 = 0, m4 = 0;
+      for (double[] s : states) {
+        double d = (s[j] - m) * (s[j] - m);
+        m2 += d;
+        m4 += d * d;
+      }
+      m2 /= states.length;
+      m4 /= states.length;
+      return new Moments(m, Math.sqrt(m2), m2 > 0 ? m4 / (m2 * m2) : 0, min, max);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ids")
+  void startStatesAreDistributedAsGymnasiums(String id) {
+    gym.send("resets", id, 7, Integer.toString(N), new byte[0]); // both sides work at once
+    double[][] javaStates = new double[N][];
+    int nq, nv;
+    try (MujocoEnv env = (MujocoEnv) Envs.make(id)) {
+      nq = env.qpos().length;
+      nv = env.qvel().length;
+      for (int i = 0; i < N; i++) {
+        if (i == 0) env.reset(7);
+        else env.reset();
+        double[] s = new double[nq + nv];
+        System.arraycopy(env.qpos(), 0, s, 0, nq);
+        System.arraycopy(env.qvel(), 0, s, nq, nv);
+        javaStates[i] = s;
+      }
+    }
+    ByteBuffer py = gym.receive(id);
+    assertEquals(nq, py.getInt());
+    assertEquals(nv, py.getInt());
+    double[][] gymStates = new double[N][];
+    for (int i = 0; i < N; i++) gymStates[i] = GymnasiumSide.doubles(py, nq + nv);
+    for (int j = 0; j < nq + nv; j++) {
+      Moments g = Moments.of(gymStates, j), x = Moments.of(javaStates, j);
+      String at = id + " state[" + j + "]: Gymnasium " + g + ", Java " + x;
+      if (g.sd() == 0) {
+        assertEquals(g.mean(), x.mean(), 1e-12, at);
+        assertEquals(0, x.sd(), 1e-12, at);
+        continue;
+      }
+      if (g.kurtosis() < 2.5) { // bounded (uniform-like) draws: the same range; normal tails are left to the kurtosis
+        double slack = 0.01 * (g.max() - g.min());
+        assertTrue(x.min() >= g.min() - slack && x.max() <= g.max() + slack, "range " + at);
+      }
+      assertEquals(g.mean(), x.mean(), 0.07 * g.sd(), "mean " + at);
+      assertEquals(g.sd(), x.sd(), 0.05 * g.sd(), "sd " + at);
+      assertEquals(g.kurtosis(), x.kurtosis(), 0.35, "kurtosis " + at);
+    }
+  }
+}
