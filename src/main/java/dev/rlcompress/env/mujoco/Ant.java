@@ -46,8 +46,7 @@ public final class Ant extends MujocoEnv {
 
   @Override
   protected void resetModel() {
-    double[] q = plus(initQpos, uniformNoise(sim.nq(), -noise, noise));
-    setState(q, plus(initQvel, scaled(noise, normalNoise(sim.nv()))));
+    resetNormalVelocities(noise);
   }
 
   private boolean healthy() {
@@ -86,16 +85,12 @@ public final class Ant extends MujocoEnv {
     }
     double reward = (forward + survive) - (ctrlCost + contact);
     if (v5) {
-      info.put("x_position", qpos(0));
-      info.put("y_position", qpos(1));
-      info.put("distance_from_origin", Math.hypot(qpos(0), qpos(1)));
+      putPosition(info, qpos(0), qpos(1));
     } else {
       info.put("reward_forward", forward);
       info.put("reward_ctrl", contactCost ? -contact : -ctrlCost); // v4 overwrites it with the contact cost
       info.put("reward_survive", survive);
-      info.put("x_position", x);
-      info.put("y_position", y);
-      info.put("distance_from_origin", Math.hypot(x, y));
+      putPosition(info, x, y);
     }
     info.put("x_velocity", xVelocity);
     info.put("y_velocity", yVelocity);

@@ -98,16 +98,12 @@ public final class Humanoid extends MujocoEnv {
         contactCostRange[0], contactCostRange[1]) : 0;
     double reward = (forward + survive) - (v5 ? ctrlCost + contact : ctrlCost);
     if (v5) {
-      info.put("x_position", qpos(0));
-      info.put("y_position", qpos(1));
-      info.put("distance_from_origin", Math.hypot(qpos(0), qpos(1)));
+      putPosition(info, qpos(0), qpos(1));
     } else {
       info.put("reward_linvel", forward);
       info.put("reward_quadctrl", -ctrlCost);
       info.put("reward_alive", survive);
-      info.put("x_position", x);
-      info.put("y_position", y);
-      info.put("distance_from_origin", Math.hypot(x, y));
+      putPosition(info, x, y);
     }
     info.put("x_velocity", xVelocity);
     info.put("y_velocity", yVelocity);

@@ -28,8 +28,7 @@ public final class InvertedDoublePendulum extends MujocoEnv {
 
   @Override
   protected void resetModel() {
-    double[] q = plus(initQpos, uniformNoise(sim.nq(), -noise, noise));
-    setState(q, plus(initQvel, scaled(noise, normalNoise(sim.nv()))));
+    resetNormalVelocities(noise);
   }
 
   @Override

@@ -111,6 +111,12 @@ public abstract class MujocoEnv extends AbstractEnv {
     setState(plus(initQpos, uniformNoise(sim.nq(), -s, s)), plus(initQvel, uniformNoise(sim.nv(), -s, s)));
   }
 
+  /** The other common reset: qpos uniform ±scale, qvel scale × standard normal (HalfCheetah, Ant, InvertedDoublePendulum). */
+  protected final void resetNormalVelocities(double scale) {
+    double[] q = plus(initQpos, uniformNoise(sim.nq(), -scale, scale)); // qpos drawn first, as Gymnasium
+    setState(q, plus(initQvel, scaled(scale, normalNoise(sim.nv()))));
+  }
+
   /** The reset-noise scale of tasks that use the default {@link #resetModel()}. */
   protected double resetNoiseScale() {
     throw new UnsupportedOperationException(id() + " defines its own reset");
@@ -237,6 +243,13 @@ public abstract class MujocoEnv extends AbstractEnv {
 
   protected static double clip(double x, double lo, double hi) {
     return Math.min(Math.max(x, lo), hi); // np.clip: NaN stays NaN
+  }
+
+  /** Gymnasium's planar position info entries: x_position, y_position, distance_from_origin. */
+  protected static void putPosition(Map<String, Double> info, double x, double y) {
+    info.put("x_position", x);
+    info.put("y_position", y);
+    info.put("distance_from_origin", Math.hypot(x, y));
   }
 
   /** Gymnasium's {@code is_healthy} range tests on a single number: lo < x < hi. */

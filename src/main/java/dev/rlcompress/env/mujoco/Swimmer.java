@@ -44,9 +44,7 @@ public final class Swimmer extends MujocoEnv {
       info.put("reward_fwd", forward);
       info.put("reward_ctrl", (double) -ctrlCost);
     }
-    info.put("x_position", x);
-    info.put("y_position", y);
-    info.put("distance_from_origin", Math.sqrt(x * x + y * y));
+    putPosition(info, x, y);
     info.put("x_velocity", xVelocity);
     info.put("y_velocity", yVelocity);
     info.put(v5 ? "reward_forward" : "forward_reward", forward);

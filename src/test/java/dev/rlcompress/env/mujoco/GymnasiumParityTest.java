@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,24 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1,000 float32 actions; observation, reward, terminated and truncated must agree to 1e-9 relative at
  * every step, and the last step's info numbers too.
  */
-class GymnasiumParityTest {
+class GymnasiumParityTest extends WithGymnasium {
   private static final int STEPS = 1000;
   private static final double TOL = 1e-9;
-  private static GymnasiumSide gym;
-
-  @BeforeAll
-  static void start() {
-    gym = new GymnasiumSide();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gym != null) gym.close();
-  }
 
   static Stream<String> specs() {
-    Stream<String> all = Envs.ids().stream().filter(MujocoTasks::isMujoco).filter(id -> !id.equals("Pusher-v4"));
-    return Stream.concat(all, Stream.of(
+    return Stream.concat(taskIds(), Stream.of(
         "Ant-v4[use_contact_forces=true]",
         "Ant-v5[exclude_current_positions_from_observation=false,include_cfrc_ext_in_observation=false]",
         "Humanoid-v5[contact_cost_weight=0.0001,include_cinert_in_observation=false]",

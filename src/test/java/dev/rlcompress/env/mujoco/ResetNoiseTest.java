@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.rlcompress.env.Envs;
 import java.nio.ByteBuffer;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,23 +12,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * so the draws differ), then per state coordinate the same range, mean, standard deviation and
  * kurtosis (which tells uniform, 1.8, from normal, 3) within a few standard errors.
  */
-class ResetNoiseTest {
+class ResetNoiseTest extends WithGymnasium {
   private static final int N = 10_000;
-  private static GymnasiumSide gym;
 
-  @BeforeAll
-  static void start() {
-    gym = new GymnasiumSide();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (gym != null) gym.close();
-  }
-
-  static Stream<String> ids() {
-    return Envs.ids().stream().filter(MujocoTasks::isMujoco).filter(id -> !id.equals("Pusher-v4"));
-  }
 
   /** Mean, standard deviation, kurtosis, min, max of one coordinate. */
   record Moments(double mean, double sd, double kurtosis, double min, double max) {
@@ -56,7 +39,7 @@ class ResetNoiseTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("ids")
+  @MethodSource("taskIds")
   void startStatesAreDistributedAsGymnasiums(String id) {
     gym.send("resets", id, 7, Integer.toString(N), new byte[0]); // both sides work at once
     double[][] javaStates = new double[N][];
