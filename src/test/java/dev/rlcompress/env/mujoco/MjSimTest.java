@@ -81,6 +81,36 @@ class MjSimTest {
   }
 
   @Test
+  void seedsReplayAndDiffer() {
+    WithGymnasium.taskIds().forEach(id -> {
+      try (var a = Envs.make(id); var b = Envs.make(id)) {
+        assertArrayEquals(a.reset(42), b.reset(42), id);
+        assertFalse(Arrays.equals(a.reset(1), b.reset(2)), id + ": different seeds, different starts");
+        a.reset(7);
+        b.reset(7);
+        float[] act = new float[a.actionSpace().flatSize()];
+        for (int t = 0; t < 20; t++) {
+          Arrays.fill(act, (float) Math.sin(t));
+          Step sa = a.step(act), sb = b.step(act);
+          assertArrayEquals(sa.observation(), sb.observation(), id);
+          assertEquals(sa.reward(), sb.reward(), id);
+          if (sa.done()) break;
+        }
+      }
+    });
+  }
+
+  @Test
+  void unknownOptionAndBadRangeAreOneLineErrors() {
+    var e = assertThrows(dev.rlcompress.util.UserError.class, () -> Envs.make("Hopper-v5[healthy_z=1]"));
+    assertTrue(e.getMessage().contains("healthy_z_range"), e.getMessage());
+    e = assertThrows(dev.rlcompress.util.UserError.class, () -> Envs.make("Hopper-v5[healthy_z_range=2:1]"));
+    assertTrue(e.getMessage().contains("low:high"), e.getMessage());
+    e = assertThrows(dev.rlcompress.util.UserError.class, () -> Envs.make("Hopper-v4[frame_skip=2]"));
+    assertTrue(e.getMessage().contains("no option frame_skip"), e.getMessage());
+  }
+
+  @Test
   void closeIsIdempotentAndUseAfterCloseFails() {
     MujocoEnv env = (MujocoEnv) Envs.make("InvertedPendulum-v5");
     env.reset(0);
