@@ -69,6 +69,27 @@ public final class EnvOptions {
     return x;
   }
 
+  /**
+   * A (low, high) pair, Gymnasium's tuple options such as {@code healthy_z_range=(0.7, inf)}, written
+   * {@code healthy_z_range=0.7:inf} (a spec value cannot hold a comma). Returns {low, high}.
+   */
+  public double[] range(String key, double defLow, double defHigh) {
+    known.add(key);
+    String v = spec.options().get(key);
+    if (v == null) return new double[] {defLow, defHigh};
+    String[] parts = v.split(":", -1);
+    try {
+      if (parts.length == 2) {
+        double lo = Double.parseDouble(parts[0].replace("inf", "Infinity"));
+        double hi = Double.parseDouble(parts[1].replace("inf", "Infinity"));
+        if (lo <= hi) return new double[] {lo, hi};
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new UserError(spec.id() + " option " + key + " must be low:high (e.g. 0.7:inf), got '" + v + "'");
+  }
+
   /** Booleans as Python or JSON write them: true/false/True/False. */
   public boolean flag(String key, boolean def) {
     known.add(key);

@@ -22,6 +22,7 @@ public final class Envs {
     REGISTRY.put("LunarLander-v3", o -> new LunarLander("LunarLander-v3", LunarLander.Config.of(o, false)));
     REGISTRY.put("LunarLanderContinuous-v3",
         o -> new LunarLander("LunarLanderContinuous-v3", LunarLander.Config.of(o, true)));
+    dev.rlcompress.env.mujoco.MujocoTasks.register(REGISTRY); // Hopper-v4 ... (MuJoCo loads on first use)
   }
 
   private Envs() {}
