@@ -51,44 +51,27 @@ final class DjlMlp extends Mlp {
     return leaves;
   }
 
-  private final class DjlTape implements Tape {
-    final int batch;
-    final float[] out;
+  private static final class DjlTape extends BaseTape {
     NDManager scope;
     NDArray input, output;
     NDArray[] usedLeaves;
 
-    DjlTape(int batch) {
-      if (batch <= 0) throw new IllegalArgumentException("batch must be positive: " + batch);
-      this.batch = batch;
-      out = new float[batch * outputs()];
-    }
-
-    @Override
-    public int batch() {
-      return batch;
-    }
-
-    @Override
-    public float[] output() {
-      return out;
-    }
-
-    DjlMlp owner() {
-      return DjlMlp.this;
+    DjlTape(DjlMlp net, int batch) {
+      super(net, batch);
+      out = new float[batch * net.outputs()];
     }
   }
 
   @Override
   public Tape newTape(int batch) {
-    return new DjlTape(batch);
+    return new DjlTape(this, batch);
   }
 
   @Override
   public Tape forward(float[] x, Tape into) {
-    DjlTape t = own(into);
+    DjlTape t = own(into, DjlTape.class);
     int n = t.batch * inputs();
-    if (x.length < n) throw new IllegalArgumentException("input has " + x.length + " values, a batch of " + t.batch + " needs " + n);
+    checkRows("input", x, t.batch, inputs());
     if (t.scope != null) t.scope.close();
     t.scope = manager.newSubManager();
     NDArray[] w = leaves();
@@ -117,9 +100,10 @@ final class DjlMlp extends Mlp {
 
   @Override
   public float[] backward(Tape tape, float[] dOut, Backprop what) {
-    DjlTape t = own(tape);
+    DjlTape t = own(tape, DjlTape.class);
     if (t.output == null || t.usedLeaves != leaves) throw new IllegalStateException("the tape's forward pass used other parameters; forward again before backward");
     int n = t.batch * outputs();
+    checkRows("dOut", dOut, t.batch, outputs());
     NDArray seed = t.scope.create(dOut.length == n ? dOut : java.util.Arrays.copyOf(dOut, n), new Shape(t.batch, outputs()));
     JniUtils.backward((PtNDArray) t.output, (PtNDArray) seed, false, false);
     t.output = null; // the graph is freed by backward
@@ -135,11 +119,6 @@ final class DjlMlp extends Mlp {
     try (NDArray g = t.input.getGradient()) {
       return g.toFloatArray();
     }
-  }
-
-  private DjlTape own(Tape tape) {
-    if (!(tape instanceof DjlTape t) || t.owner() != this) throw new IllegalArgumentException("the tape belongs to another network");
-    return t;
   }
 
   @Override

@@ -87,33 +87,32 @@ final class JavaMlp extends Mlp {
   }
 
   /** The per-batch buffers: activations of every layer, two gradient buffers, and the product shapes. */
-  private final class JavaTape implements Tape {
-    final int batch;
+  private static final class JavaTape extends BaseTape {
     /** act[0] is the input, act[l+1] the output of layer l (after its activation); rows padded. */
     final float[][] act;
-    final float[] out, g0, g1, dIn;
+    final float[] g0, g1, dIn;
     final Gemm.Shape[] fwd, dx, dw;
     int version = -1;
 
-    JavaTape(int batch) {
-      if (batch <= 0) throw new IllegalArgumentException("batch must be positive: " + batch);
-      this.batch = batch;
+    JavaTape(JavaMlp net, int batch) {
+      super(net, batch);
+      int layers = net.layers, sizes[] = net.sizes, pad[] = net.pad;
       act = new float[layers + 1][];
       int widest = 0;
       for (int i = 0; i <= layers; i++) {
         act[i] = new float[batch * pad[i]];
         widest = Math.max(widest, pad[i]);
       }
-      out = pad[layers] == outputs() ? act[layers] : new float[batch * outputs()];
+      out = pad[layers] == net.outputs() ? act[layers] : new float[batch * net.outputs()];
       g0 = new float[batch * widest];
       g1 = new float[batch * widest];
-      dIn = new float[batch * inputs()];
+      dIn = new float[batch * net.inputs()];
       fwd = new Gemm.Shape[layers];
       dx = new Gemm.Shape[layers];
       dw = new Gemm.Shape[layers];
       for (int l = 0; l < layers; l++) {
         int in = sizes[l], o = sizes[l + 1], pi = pad[l], po = pad[l + 1];
-        fwd[l] = narrow(l)
+        fwd[l] = net.narrow(l)
             ? new Gemm.Shape(batch, po, pi, pi, 1) // dot products of padded rows of X and W
             : new Gemm.Shape(batch, po, in, pi, 1); // X[batch][in] · Wᵀ[in][po]
         dx[l] = new Gemm.Shape(batch, pi, o, po, 1); // dZ[batch][out] · W[out][pi]
@@ -121,31 +120,18 @@ final class JavaMlp extends Mlp {
       }
     }
 
-    @Override
-    public int batch() {
-      return batch;
-    }
-
-    @Override
-    public float[] output() {
-      return out;
-    }
-
-    JavaMlp owner() {
-      return JavaMlp.this;
-    }
   }
 
   @Override
   public Tape newTape(int batch) {
-    return new JavaTape(batch);
+    return new JavaTape(this, batch);
   }
 
   @Override
   public Tape forward(float[] x, Tape into) {
-    JavaTape t = own(into);
+    JavaTape t = own(into, JavaTape.class);
     int in = inputs();
-    if (x.length < t.batch * in) throw new IllegalArgumentException("input has " + x.length + " values, a batch of " + t.batch + " needs " + t.batch * in);
+    checkRows("input", x, t.batch, in);
     pack();
     copyRows(x, in, t.act[0], pad[0], t.batch, in);
     for (int l = 0; l < layers; l++) {
@@ -162,10 +148,10 @@ final class JavaMlp extends Mlp {
 
   @Override
   public float[] backward(Tape tape, float[] dOut, Backprop what) {
-    JavaTape t = own(tape);
+    JavaTape t = own(tape, JavaTape.class);
     if (t.version != version) throw new IllegalStateException("the tape's forward pass used other parameters; forward again before backward");
     int batch = t.batch;
-    if (dOut.length < batch * outputs()) throw new IllegalArgumentException("dOut has " + dOut.length + " values, expected " + batch * outputs());
+    checkRows("dOut", dOut, batch, outputs());
     float[] dz = t.g0, next = t.g1;
     copyRows(dOut, outputs(), dz, pad[layers], batch, outputs());
     for (int l = layers - 1; l >= 0; l--) {
@@ -186,11 +172,6 @@ final class JavaMlp extends Mlp {
     if (!what.input()) return null;
     copyRows(dz, pad[0], t.dIn, inputs(), batch, inputs());
     return t.dIn;
-  }
-
-  private JavaTape own(Tape tape) {
-    if (!(tape instanceof JavaTape t) || t.owner() != this) throw new IllegalArgumentException("the tape belongs to another network");
-    return t;
   }
 
   /**

@@ -86,22 +86,15 @@ public abstract sealed class Mlp implements AutoCloseable permits JavaMlp, DjlMl
         throw new IllegalArgumentException("not an MLP layer here: " + l);
       }
     }
-    int[] sizes = new int[lins.size() + 1];
-    float[][] p = new float[2 * lins.size()][];
-    sizes[0] = lins.get(0).in();
-    for (int i = 0; i < lins.size(); i++) {
-      sizes[i + 1] = lins.get(i).out();
-      p[2 * i] = lins.get(i).weight().clone();
-      p[2 * i + 1] = lins.get(i).bias().clone();
-    }
-    return of(backend, sizes, hid, out, p);
+    if (lins.isEmpty()) throw new IllegalArgumentException("no Linear layer");
+    int[] sizes = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(lins.get(0).in()), lins.stream().mapToInt(Layer.Linear::out)).toArray();
+    float[][] params = lins.stream().flatMap(l -> java.util.stream.Stream.of(l.weight().clone(), l.bias().clone())).toArray(float[][]::new);
+    return of(backend, sizes, hid, out, params);
   }
 
   /** Same backend, a copy of the parameters (a target network); gradients and tapes are fresh. */
   public Mlp copy() {
-    float[][] p = new float[params.length][];
-    for (int i = 0; i < p.length; i++) p[i] = params[i].clone();
-    return of(backend(), sizes, hidden, output, p);
+    return of(backend(), sizes, hidden, output, Arrays.stream(params).map(float[]::clone).toArray(float[][]::new));
   }
 
   public abstract Backend backend();
@@ -206,6 +199,42 @@ public abstract sealed class Mlp implements AutoCloseable permits JavaMlp, DjlMl
       a.kind().ifPresent(k -> ls.add(new Layer.Activation(k)));
     }
     return ls;
+  }
+
+  /** What the backends' tapes share: the owning network, the batch size and the output buffer. */
+  abstract static class BaseTape implements Tape {
+    final Mlp owner;
+    final int batch;
+    /** Set by the backend's constructor ([batch][outputs]). */
+    float[] out;
+
+    BaseTape(Mlp owner, int batch) {
+      if (batch <= 0) throw new IllegalArgumentException("batch must be positive: " + batch);
+      this.owner = owner;
+      this.batch = batch;
+    }
+
+    @Override
+    public int batch() {
+      return batch;
+    }
+
+    @Override
+    public float[] output() {
+      return out;
+    }
+  }
+
+  /** The tape as this backend's type, refusing one made by another network. */
+  final <T extends BaseTape> T own(Tape tape, Class<T> type) {
+    if (!type.isInstance(tape) || type.cast(tape).owner != this) throw new IllegalArgumentException("the tape belongs to another network");
+    return type.cast(tape);
+  }
+
+  /** Refuses a batch array shorter than {@code rows} rows of {@code width}. */
+  static void checkRows(String what, float[] x, int rows, int width) {
+    if (x.length < rows * width)
+      throw new IllegalArgumentException(what + " has " + x.length + " values, a batch of " + rows + " needs " + rows * width);
   }
 
   /** Releases native memory (DJL backend); nothing for the Java backend. */

@@ -78,13 +78,19 @@ public final class UpdateBench {
       default -> throw new IllegalArgumentException("unknown algorithm " + algo + " (td3, sac)");
     };
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    // Warm-up by CPU time too: on a loaded machine a wall-clock warm-up may end before C2 has compiled
-    // the kernels (the interpreted Vector API allocates and runs ~100x slower).
-    long cpuStart = threads.getCurrentThreadCpuTime(), wallStart = System.nanoTime();
+    // Warm-up by CPU time: on a loaded machine a wall-clock warm-up may end before C2 has compiled the
+    // kernels (the interpreted Vector API allocates and runs ~100x slower). The Java backend keeps warming
+    // until ten updates run without allocating, i.e. compiled (at most 10 s more).
+    long tid = Thread.currentThread().threadId(), cpuStart = threads.getCurrentThreadCpuTime(), wallStart = System.nanoTime();
     while (threads.getCurrentThreadCpuTime() - cpuStart < warmupSeconds * 1e9 && System.nanoTime() - wallStart < 4 * warmupSeconds * 1e9)
       update.run();
+    for (long extra = threads.getCurrentThreadCpuTime(); backend == Mlp.Backend.JAVA && threads.getCurrentThreadCpuTime() - extra < 10e9; ) {
+      long before = threads.getThreadAllocatedBytes(tid);
+      for (int i = 0; i < 10; i++) update.run();
+      if (threads.getThreadAllocatedBytes(tid) == before) break;
+    }
     bench.flops = 0;
-    long tid = Thread.currentThread().threadId(), n = 0;
+    long n = 0;
     long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime(), bytes0 = threads.getThreadAllocatedBytes(tid);
     // Stop on CPU time, so a loaded machine measures as much work as an idle one (within a wall cap).
     while (threads.getCurrentThreadCpuTime() - cpu0 < seconds * 1e9 && System.nanoTime() - wall0 < 4 * seconds * 1e9) {
@@ -95,6 +101,53 @@ public final class UpdateBench {
     double cpu = (threads.getCurrentThreadCpuTime() - cpu0) / 1e9, wall = (System.nanoTime() - wall0) / 1e9;
     bench.close();
     return new Result(algo, backend, n, cpu, wall, bench.flops / n, (double) bytes / n);
+  }
+
+  /**
+   * CPU microseconds per call of one network at one batch size: a forward only (rollout action
+   * selection), or forward + backward + Adam step (one optimisation step of one network).
+   */
+  public static double micros(Mlp.Backend backend, int[] sizes, int batch, boolean train, double seconds) {
+    SplittableRandom rng = new SplittableRandom(2);
+    try (Mlp net = Mlp.of(backend, sizes, Activation.RELU, Activation.IDENTITY, WeightInit.TORCH_DEFAULT, rng)) {
+      Adam adam = new Adam(Adam.Settings.lr(1e-5), net);
+      float[] x = new float[batch * sizes[0]], d = new float[batch * net.outputs()];
+      for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextDouble();
+      for (int i = 0; i < d.length; i++) d[i] = (float) rng.nextDouble() / batch;
+      Runnable call = train ? () -> {
+        net.backward(net.forward(x, batch), d, Backprop.PARAMS);
+        adam.step();
+      } : () -> net.forward(x, batch);
+      var threads = ManagementFactory.getThreadMXBean();
+      for (int phase = 0; ; phase++) { // phase 0 warms up, phase 1 measures
+        long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime(), n = 0;
+        double budget = (phase == 0 ? 0.5 : 1) * seconds;
+        while (threads.getCurrentThreadCpuTime() - cpu0 < budget * 1e9 && System.nanoTime() - wall0 < 4 * budget * 1e9) {
+          call.run();
+          n++;
+        }
+        if (phase == 1) return (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / n;
+      }
+    }
+  }
+
+  /**
+   * Single-precision GFLOP/s of one core running only independent vector fused multiply-adds (12
+   * accumulators, more than latency × units), at the JVM's preferred vector width: the practical peak
+   * the kernels are measured against.
+   */
+  public static double fmaPeakGflops(double seconds) {
+    var threads = ManagementFactory.getThreadMXBean();
+    double best = 0;
+    float sink = 0;
+    long cpu0 = threads.getCurrentThreadCpuTime(), wall0 = System.nanoTime();
+    while (threads.getCurrentThreadCpuTime() - cpu0 < seconds * 1e9 && System.nanoTime() - wall0 < 4 * seconds * 1e9) {
+      int n = 200_000;
+      long t0 = threads.getCurrentThreadCpuTime();
+      sink += Vec.fmaChains(n);
+      best = Math.max(best, 2.0 * 12 * Vec.L * n / (threads.getCurrentThreadCpuTime() - t0));
+    }
+    return sink == 42 ? best + 1e-9 : best; // keeps the result live
   }
 
   private final java.util.List<Mlp> nets = new java.util.ArrayList<>();

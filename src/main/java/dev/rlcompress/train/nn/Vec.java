@@ -47,4 +47,27 @@ final class Vec {
     for (int n = S.loopBound(x.length); i < n; i += L) FloatVector.fromArray(S, x, i).mul(s).intoArray(x, i);
     for (; i < x.length; i++) x[i] *= s;
   }
+
+  /** 12 independent chains of n vector FMAs (the peak-throughput probe); returns their sum. */
+  static float fmaChains(int n) {
+    FloatVector a = FloatVector.broadcast(S, 0.999f), b = FloatVector.broadcast(S, 1e-3f);
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+    for (int i = 0; i < n; i++) {
+      c0 = c0.fma(a, b);
+      c1 = c1.fma(a, b);
+      c2 = c2.fma(a, b);
+      c3 = c3.fma(a, b);
+      c4 = c4.fma(a, b);
+      c5 = c5.fma(a, b);
+      c6 = c6.fma(a, b);
+      c7 = c7.fma(a, b);
+      c8 = c8.fma(a, b);
+      c9 = c9.fma(a, b);
+      c10 = c10.fma(a, b);
+      c11 = c11.fma(a, b);
+    }
+    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+        .reduceLanes(VectorOperators.ADD);
+  }
 }

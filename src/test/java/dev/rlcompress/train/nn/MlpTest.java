@@ -76,7 +76,7 @@ class MlpTest {
   void steadyStateAllocatesNothing() {
     Mlp net = actor(Mlp.Backend.JAVA), target = net.copy();
     Adam adam = new Adam(Adam.Settings.lr(1e-4), net);
-    float[] x = Fixtures.rand(64 * 17, rng), d = Fixtures.rand(64 * 6, rng);
+    float[] x = Fixtures.rand(8 * 17, rng), d = Fixtures.rand(8 * 6, rng);
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId(), window = Long.MAX_VALUE;
     // Until C2 has compiled the kernels the Vector API runs interpreted and allocates; a 20-update
@@ -85,10 +85,10 @@ class MlpTest {
     while (window != 0 && threads.getCurrentThreadCpuTime() - cpuStart < 60e9) {
       long before = threads.getThreadAllocatedBytes(tid);
       for (int i = 0; i < 20; i++) {
-        net.backward(net.forward(x, 64), d, Backprop.BOTH);
+        net.backward(net.forward(x, 8), d, Backprop.BOTH);
         Params.clipGradNorm(1.0, net.grads());
         adam.step();
-        target.forward(x, 64);
+        target.forward(x, 8);
         target.softUpdateFrom(net, 0.005);
       }
       window = threads.getThreadAllocatedBytes(tid) - before;
