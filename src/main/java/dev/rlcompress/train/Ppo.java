@@ -93,7 +93,7 @@ public final class Ppo {
     s.add(Hp.integer("n_envs", 1, "parallel environments"));
     s.add(Hp.integer("n_steps", 1, "steps per environment per rollout"));
     s.add(Hp.integer("batch_size", 1, "minibatch size"));
-    s.add(Hp.integer("n_epochs", 1, "passes over each rollout"));
+    s.add(Hp.integer("n_epochs", 0, "passes over each rollout (0: collect without learning)"));
     s.add(Hp.fraction("gae_lambda", "GAE lambda"));
     s.add(Hp.positive("clip_range", "PPO clip range"));
     s.add(Hp.nonNegative("ent_coef", "entropy bonus coefficient"));

@@ -67,6 +67,7 @@ class CliBadInputSweepTest {
     b.put("study", List.of(spec.toString(), "--db", db.toString(), "--plan"));
     b.put("report", List.of(db.toString(), "-o", dir.resolve("report").toString()));
     b.put("envs", List.of());
+    b.put("bench-train", List.of("--seconds", "0.01", "--algos", "td3", "--backends", "java", "--hidden", "8", "--batch", "4"));
     return b;
   }
 

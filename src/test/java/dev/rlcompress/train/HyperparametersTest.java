@@ -16,7 +16,7 @@ class HyperparametersTest {
     "dqn, gradient_steps, 0", "dqn, gradient_steps, -2", "dqn, net_arch, 0", "dqn, net_arch, 64;64", "dqn, double_dqn, yes",
     "dqn, exploration_final_eps, 2", "dqn, train_freq, 0", "dqn, batch_size, 99999999999",
     "ppo, n_envs, 0", "ppo, n_steps, 0", "ppo, clip_range, 0", "ppo, activation, sigmoid", "ppo, gae_lambda, -0.1",
-    "ppo, ent_coef, -1", "ppo, max_grad_norm, 0", "ppo, n_epochs, 0", "ppo, learning_rate, abc"
+    "ppo, ent_coef, -1", "ppo, max_grad_norm, 0", "ppo, n_epochs, -1", "ppo, learning_rate, abc"
   })
   void outOfDomainValuesAreRefusedInOneLine(String algo, String key, String value) {
     UserError e = assertThrows(UserError.class,

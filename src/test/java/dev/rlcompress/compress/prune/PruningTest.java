@@ -30,7 +30,7 @@ class PruningTest {
         Map.of("learning_starts", "1000", "eval_freq", "0", "net_arch", "32,32"), null, false, null)).model();
     assertEquals(dqn.actionHead().layers(), Algorithms.initialPolicy(dqn.provenance()).actionHead().layers());
     PolicyModel ppo = Ppo.train(new TrainConfig("CartPole-v1", 42, 64,
-        Map.of("n_epochs", "0", "n_envs", "2", "n_steps", "32", "eval_freq", "0"), null, false, null)).model();
+        Map.of("n_epochs", "0", "n_envs", "2", "n_steps", "32", "batch_size", "64", "eval_freq", "0"), null, false, null)).model();
     assertEquals(ppo.actionHead().layers(), Algorithms.initialPolicy(ppo.provenance()).actionHead().layers());
   }
 
