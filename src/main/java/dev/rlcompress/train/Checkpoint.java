@@ -63,6 +63,43 @@ public final class Checkpoint {
     }
   }
 
+  /** Stores a Java-kernel network's parameters under {@code prefix}. */
+  public void putNet(String prefix, dev.rlcompress.train.nn.Mlp net) {
+    float[][] p = net.params();
+    for (int i = 0; i < p.length; i++) put(prefix + "." + i, p[i]);
+  }
+
+  /** Restores a Java-kernel network's parameters in place. */
+  public void loadNet(String prefix, dev.rlcompress.train.nn.Mlp net) {
+    float[][] p = net.params();
+    for (int i = 0; i < p.length; i++) copyInto(prefix + "." + i, p[i], prefix);
+    net.paramsChanged();
+  }
+
+  /** Stores the Java-kernel Adam's moments and step count. */
+  public void putAdam(String prefix, dev.rlcompress.train.nn.Adam adam) {
+    for (int i = 0; i < adam.firstMoments().length; i++) {
+      put(prefix + ".m." + i, adam.firstMoments()[i]);
+      put(prefix + ".v." + i, adam.secondMoments()[i]);
+    }
+    put(prefix + ".t", adam.steps());
+  }
+
+  public void loadAdam(String prefix, dev.rlcompress.train.nn.Adam adam) {
+    for (int i = 0; i < adam.firstMoments().length; i++) {
+      copyInto(prefix + ".m." + i, adam.firstMoments()[i], prefix);
+      copyInto(prefix + ".v." + i, adam.secondMoments()[i], prefix);
+    }
+    adam.setSteps(number(prefix + ".t"));
+  }
+
+  private void copyInto(String key, float[] into, String what) {
+    float[] a = array(key);
+    if (a.length != into.length)
+      throw new dev.rlcompress.util.UserError("the checkpoint's " + what + " has another shape than this run's");
+    System.arraycopy(a, 0, into, 0, a.length);
+  }
+
   public void putAdam(String prefix, Adam adam) {
     for (int i = 0; i < adam.m.length; i++) {
       put(prefix + ".m." + i, adam.m[i]);
