@@ -32,12 +32,12 @@ public final class Acrobot extends AbstractEnv {
     return ACT;
   }
 
-  /** Sets [theta1, theta2, dtheta1, dtheta2] directly; used by tests. */
   /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
   double[] state() {
     return s.clone();
   }
 
+  /** Sets [theta1, theta2, dtheta1, dtheta2] directly; used by tests. */
   public void setState(double t1, double t2, double d1, double d2) {
     s[0] = t1;
     s[1] = t2;
