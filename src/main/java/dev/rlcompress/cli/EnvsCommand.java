@@ -8,11 +8,12 @@ import picocli.CommandLine.Command;
 final class EnvsCommand implements Runnable {
   @Override
   public void run() {
-    System.out.printf("%-26s %-12s %-14s %8s %10s%n", "id", "observation", "action", "steps", "success");
+    System.out.printf("%-26s %-15s %-14s %8s %10s%n", "id", "observation", "action", "steps", "success");
     for (String id : Envs.ids()) {
-      Env e = Envs.make(id);
-      System.out.printf("%-26s %-12s %-14s %8d %10s%n", id, e.observationSpace(), e.actionSpace(), e.maxEpisodeSteps(),
-          Double.isNaN(e.successThreshold()) ? "-" : String.format("%.0f", e.successThreshold()));
+      try (Env e = Envs.make(id)) {
+        System.out.printf("%-26s %-15s %-14s %8d %10s%n", id, e.observationSpace(), e.actionSpace(), e.maxEpisodeSteps(),
+            Double.isNaN(e.successThreshold()) ? "-" : String.format("%.0f", e.successThreshold()));
+      }
     }
   }
 }

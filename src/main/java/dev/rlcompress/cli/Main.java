@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
-        LotteryCommand.class, BenchSparseCommand.class, ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class,
+        LotteryCommand.class, BenchSparseCommand.class, ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class, BenchEnvCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,92 +4,83 @@ package dev.rlcompress.env;
  * N copies of one environment stepped in lock-step, with automatic reset: when a copy's episode
  * ends, its final observation is kept in {@link #finalObservation(int)} (needed to bootstrap through
  * time-limit truncation) and the returned observation is already the first of the next episode.
- * Copy i is seeded with {@code seed + i} on the first reset.
+ * Copy i is seeded with {@code seed + i} on the first reset. The copies come from
+ * {@link Envs#batch(String, int)}: Gymnasium-backed ids step all copies of a worker in one message.
  */
-public final class VectorEnv {
-  private final Env[] envs;
+public final class VectorEnv implements AutoCloseable {
+  private final EnvBatch batch;
   private final float[][] obs;
   private final float[][] finalObs;
-  private final double[] rewards;
-  private final boolean[] terminated, truncated;
+  private final Step[] steps;
   private final double[] episodeReturn;
-  private final int[] episodeLength;
   private final double[] lastReturn;
   private final boolean[] episodeEnded;
 
   public VectorEnv(String id, int n) {
     if (n <= 0) throw new IllegalArgumentException("need at least one environment");
-    envs = new Env[n];
-    for (int i = 0; i < n; i++) envs[i] = Envs.make(id);
+    batch = Envs.batch(id, n);
     obs = new float[n][];
     finalObs = new float[n][];
-    rewards = new double[n];
-    terminated = new boolean[n];
-    truncated = new boolean[n];
+    steps = new Step[n];
     episodeReturn = new double[n];
-    episodeLength = new int[n];
     lastReturn = new double[n];
     episodeEnded = new boolean[n];
   }
 
   public int size() {
-    return envs.length;
+    return batch.size();
   }
 
   public Env env(int i) {
-    return envs[i];
+    return batch.env(i);
   }
 
   public float[][] reset(long seed) {
-    for (int i = 0; i < envs.length; i++) {
-      obs[i] = envs[i].reset(seed + i);
-      episodeReturn[i] = 0;
-      episodeLength[i] = 0;
-    }
+    batch.reset(seed, obs);
+    java.util.Arrays.fill(episodeReturn, 0);
     return obs;
   }
 
   /** Steps every copy with a discrete action. Returns the current observations (after auto-reset). */
   public float[][] step(int[] actions) {
-    for (int i = 0; i < envs.length; i++) record(i, envs[i].step(actions[i]));
+    batch.step(actions, steps, obs);
+    for (int i = 0; i < steps.length; i++) record(i);
     return obs;
   }
 
   /** Steps every copy with a continuous action. */
   public float[][] step(float[][] actions) {
-    for (int i = 0; i < envs.length; i++) record(i, envs[i].step(actions[i]));
+    batch.step(actions, steps, obs);
+    for (int i = 0; i < steps.length; i++) record(i);
     return obs;
   }
 
-  private void record(int i, Step s) {
-    rewards[i] = s.reward();
-    terminated[i] = s.terminated();
-    truncated[i] = s.truncated();
+  private void record(int i) {
+    Step s = steps[i];
     episodeReturn[i] += s.reward();
-    episodeLength[i]++;
     episodeEnded[i] = s.done();
+    finalObs[i] = s.done() ? s.observation() : null;
     if (s.done()) {
-      finalObs[i] = s.observation();
       lastReturn[i] = episodeReturn[i];
       episodeReturn[i] = 0;
-      episodeLength[i] = 0;
-      obs[i] = envs[i].reset();
-    } else {
-      finalObs[i] = null;
-      obs[i] = s.observation();
     }
   }
 
   public double reward(int i) {
-    return rewards[i];
+    return steps[i].reward();
   }
 
   public boolean terminated(int i) {
-    return terminated[i];
+    return steps[i].terminated();
   }
 
   public boolean truncated(int i) {
-    return truncated[i];
+    return steps[i].truncated();
+  }
+
+  /** The full result of copy i's latest step (its {@code info} included). */
+  public Step lastStep(int i) {
+    return steps[i];
   }
 
   /** The last observation of the episode that ended on the latest step, or null if none ended. */
@@ -104,5 +95,11 @@ public final class VectorEnv {
 
   public double lastReturn(int i) {
     return lastReturn[i];
+  }
+
+  /** Releases the copies (worker processes of Gymnasium-backed ids). */
+  @Override
+  public void close() {
+    batch.close();
   }
 }

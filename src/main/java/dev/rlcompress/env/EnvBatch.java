@@ -1,0 +1,73 @@
+package dev.rlcompress.env;
+
+/**
+ * N copies of one environment stepped together, with automatic reset: the engine under
+ * {@link VectorEnv}. Pure-Java environments are simply stepped one after the other
+ * ({@link #of(Env[])}); environments that live in another process (the Gymnasium bridge) step all
+ * their copies in one message, so N copies do not cost N round trips per step.
+ */
+public interface EnvBatch extends AutoCloseable {
+  int size();
+
+  /** Copy {@code i}, for its id, spaces and limits (and single-copy use). */
+  Env env(int i);
+
+  /** Re-seeds copy {@code i} with {@code seed + i} and writes its first observation to {@code obs[i]}. */
+  void reset(long seed, float[][] obs);
+
+  /**
+   * Steps every copy with {@code actions[i]}. {@code steps[i]} is the step's result (its observation is
+   * the final one when the episode ended); {@code next[i]} is the observation to act on next: the first
+   * of a new episode (reset continuing the copy's random stream) when the episode ended, else the
+   * step's observation.
+   */
+  void step(int[] actions, Step[] steps, float[][] next);
+
+  /** As {@link #step(int[], Step[], float[][])} with continuous actions. */
+  void step(float[][] actions, Step[] steps, float[][] next);
+
+  /** Releases every copy. Idempotent. */
+  @Override
+  void close();
+
+  /** The copies stepped one after the other in this thread. */
+  static EnvBatch of(Env[] envs) {
+    Env[] copies = envs.clone();
+    return new EnvBatch() {
+      @Override
+      public int size() {
+        return copies.length;
+      }
+
+      @Override
+      public Env env(int i) {
+        return copies[i];
+      }
+
+      @Override
+      public void reset(long seed, float[][] obs) {
+        for (int i = 0; i < copies.length; i++) obs[i] = copies[i].reset(seed + i);
+      }
+
+      @Override
+      public void step(int[] actions, Step[] steps, float[][] next) {
+        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), steps, next);
+      }
+
+      @Override
+      public void step(float[][] actions, Step[] steps, float[][] next) {
+        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), steps, next);
+      }
+
+      private void settle(int i, Step s, Step[] steps, float[][] next) {
+        steps[i] = s;
+        next[i] = s.done() ? copies[i].reset() : s.observation();
+      }
+
+      @Override
+      public void close() {
+        for (Env e : copies) e.close();
+      }
+    };
+  }
+}
