@@ -2,10 +2,11 @@ package dev.rlcompress.cli;
 
 import dev.rlcompress.env.gym.GymBenchmark;
 import dev.rlcompress.env.gym.GymBenchmark.Baseline;
+import dev.rlcompress.env.gym.GymBenchmark.Rate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "bench-env",
     description = {
-      "Environment steps/s through the Gymnasium bridge vs Gymnasium itself.",
+      "Environment steps/s and CPU per step through the Gymnasium bridge vs Gymnasium itself.",
       "",
       "For each id and copy count: Gymnasium's SyncVectorEnv in Python; the worker's own env code in one",
       "Python process without pipes; the bridge with one worker and with --workers workers. Random actions",
@@ -40,22 +41,34 @@ final class BenchEnvCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.printf("| env | copies | Gymnasium | worker code, no pipes | bridge, 1 worker | ratio | bridge, %d workers | ratio |%n", workers);
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| env | copies | stepped by | env steps/s | vs Gymnasium | CPU µs per env step | vs Gymnasium |");
+    System.out.println("|---|---:|---|---:|---:|---:|---:|");
     for (String id : ids) {
       for (int n : counts) {
         int w = Math.min(n, workers);
-        List<DoubleSupplier> columns = List.of(
+        List<String> names = new java.util.ArrayList<>(List.of("Gymnasium", "worker code, no pipes", "bridge, 1 worker"));
+        List<Supplier<Rate>> runs = new java.util.ArrayList<>(List.of(
             () -> GymBenchmark.python(id, n, seconds, Baseline.GYMNASIUM),
             () -> GymBenchmark.python(id, n, seconds, Baseline.WORKER),
-            () -> GymBenchmark.bridge(id, n, 1, seconds),
-            () -> w > 1 ? GymBenchmark.bridge(id, n, w, seconds) : Double.NaN);
-        double[][] runs = new double[columns.size()][rounds];
-        for (int r = 0; r < rounds; r++)
-          for (int c = 0; c < columns.size(); c++) runs[c][r] = columns.get(c).getAsDouble();
-        double py = median(runs[0]), direct = median(runs[1]), one = median(runs[2]), many = median(runs[3]);
-        System.out.printf("| %s | %d | %,.0f | %,.0f | %,.0f | %.0f%% | %s | %s |%n", id, n, py, direct, one, 100 * one / py,
-            Double.isNaN(many) ? "-" : String.format("%,.0f", many), Double.isNaN(many) ? "-" : String.format("%.0f%%", 100 * many / py));
+            () -> GymBenchmark.bridge(id, n, 1, seconds)));
+        if (w > 1) {
+          names.add("bridge, " + w + " workers");
+          runs.add(() -> GymBenchmark.bridge(id, n, w, seconds));
+        }
+        double[][] rate = new double[runs.size()][rounds], cpu = new double[runs.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+          for (int c = 0; c < runs.size(); c++) {
+            Rate x = runs.get(c).get();
+            rate[c][r] = x.stepsPerSecond();
+            cpu[c][r] = x.cpuMicrosPerStep();
+          }
+        }
+        double base = median(rate[0]), baseCpu = median(cpu[0]);
+        for (int c = 0; c < runs.size(); c++) {
+          double m = median(rate[c]), u = median(cpu[c]);
+          // CPU ratio as a rate: Gymnasium's CPU per step over this one's (above 100%: cheaper than Gymnasium)
+          System.out.printf("| %s | %d | %s | %,.0f | %.0f%% | %.1f | %.0f%% |%n", id, n, names.get(c), m, 100 * m / base, u, 100 * baseCpu / u);
+        }
       }
     }
     return 0;

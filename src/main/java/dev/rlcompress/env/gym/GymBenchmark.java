@@ -24,8 +24,16 @@ import java.util.SplittableRandom;
 public final class GymBenchmark {
   private GymBenchmark() {}
 
-  /** Steps/s of {@code n} copies through the bridge on {@code workers} workers (start-up not counted). */
-  public static double bridge(String spec, int n, int workers, double seconds) {
+  /**
+   * One measurement: wall-clock rate, and CPU time per env step summed over the processes that did
+   * the work (Java's stepping thread and the workers, or the Python process). On a shared machine the
+   * CPU cost is the steadier figure: a process that waits on a pipe is scheduled differently from one
+   * that computes all the time, so wall-clock rates under load favour neither side reliably.
+   */
+  public record Rate(double stepsPerSecond, double cpuMicrosPerStep) {}
+
+  /** {@code n} copies through the bridge on {@code workers} workers (start-up and a warm-up of a quarter of {@code seconds} not counted). */
+  public static Rate bridge(String spec, int n, int workers, double seconds) {
     EnvOptions o = new EnvOptions(EnvSpec.parse(spec));
     try (EnvBatch batch = GymBridge.batch(o, n, BridgeSettings.defaults().withWorkers(workers))) {
       o.requireAllUsed();
@@ -36,14 +44,27 @@ public final class GymBenchmark {
       int[] actions = new int[n];
       SplittableRandom rng = new SplittableRandom(0);
       batch.reset(0, obs);
+      for (long warm = System.nanoTime() + (long) (seconds * 0.25e9); System.nanoTime() < warm; ) { // JIT, caches
+        for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
+        batch.step(actions, steps, obs);
+      }
+      List<ProcessHandle> procs = new ArrayList<>();
+      for (int i = 0; i < n; i++) ProcessHandle.of(((GymEnv) batch.env(i)).workerPid()).ifPresent(procs::add);
+      var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long cpu0 = threads.getCurrentThreadCpuTime() + cpuNanos(procs);
       long count = 0, start = System.nanoTime(), end = start + (long) (seconds * 1e9), now;
       do {
         for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
         batch.step(actions, steps, obs);
         count += n;
       } while ((now = System.nanoTime()) < end);
-      return count / ((now - start) / 1e9);
+      long cpu = threads.getCurrentThreadCpuTime() + cpuNanos(procs) - cpu0;
+      return new Rate(count / ((now - start) / 1e9), cpu / 1e3 / count);
     }
+  }
+
+  private static long cpuNanos(List<ProcessHandle> procs) {
+    return procs.stream().distinct().mapToLong(p -> p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
   }
 
   /** What runs in Python alone for {@link #python}. */
@@ -54,8 +75,8 @@ public final class GymBenchmark {
     WORKER
   }
 
-  /** Steps/s of {@code n} copies of what {@code spec} names, stepped in Python alone. */
-  public static double python(String spec, int n, double seconds, Baseline baseline) {
+  /** {@code n} copies of what {@code spec} names, stepped in Python alone. */
+  public static Rate python(String spec, int n, double seconds, Baseline baseline) {
     EnvSpec s = EnvSpec.parse(spec);
     if (!GymBridge.serves(s.id())) throw new UserError(spec + " is not a Gymnasium-hosted id (gym:<id> or ALE/<Game>-v5)");
     boolean gym = s.id().startsWith(GymBridge.PREFIX);
@@ -71,8 +92,8 @@ public final class GymBenchmark {
       Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       String out = new String(p.getInputStream().readAllBytes()).strip();
       if (p.waitFor() != 0 || out.isEmpty()) throw new UserError("the Python baseline for " + spec + " failed (exit " + p.exitValue() + ")");
-      String[] lines = out.split("\n");
-      return Double.parseDouble(lines[lines.length - 1]);
+      String[] last = out.lines().reduce((a, b) -> b).orElseThrow().split(" ");
+      return new Rate(Double.parseDouble(last[0]), Double.parseDouble(last[1]));
     } catch (IOException e) {
       throw new UserError("cannot run the Python baseline: " + e.getMessage());
     } catch (InterruptedException e) {

@@ -7,7 +7,8 @@ usage: bench.py WHAT KIND ID KWARGS_JSON N SECONDS [WORKER_PY]
        gymnasium.make(ID, **KWARGS).
   WHAT worker: N copies of the bridge worker's own environment classes (WORKER_PY), stepped in this
        process with no pipes: the bridge's rate without the bridge.
-Random actions, reset when an episode ends; prints env steps per second after SECONDS.
+Random actions, reset when an episode ends; prints env steps per second and CPU microseconds per env
+step (this process) over SECONDS, after a warm-up of SECONDS/4.
 """
 
 import importlib.util
@@ -79,11 +80,14 @@ def main():
     what, kind, env_id, kwargs, n, seconds = sys.argv[1:7]
     n, kwargs = int(n), json.loads(kwargs)
     step = gymnasium_copies(kind, env_id, kwargs, n) if what == "gymnasium" else worker_copies(kind, env_id, kwargs, n, sys.argv[7])
-    steps, start = 0, time.perf_counter()
+    warm = time.perf_counter() + float(seconds) / 4  # as the Java side warms up its JIT
+    while time.perf_counter() < warm:
+        step()
+    steps, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < float(seconds):
         step()
         steps += 1
-    print(steps * n / (time.perf_counter() - start))
+    print(steps * n / (time.perf_counter() - start), (time.process_time() - cpu) * 1e6 / (steps * n))
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ def _literal(text):
 
 
 def _numeric_info(info):
+    if not info:
+        return ()
     out = []
     for key, value in info.items():
         if isinstance(value, (bool, int, float)) or (hasattr(value, "dtype") and getattr(value, "shape", None) == ()):
@@ -273,12 +275,10 @@ def _describe(slot):
 
 
 def _record(parts, obs, reward, terminated, truncated, info, reset_obs):
-    flags = (1 if terminated else 0) | (2 if truncated else 0) | (4 if reset_obs is not None else 0)
+    flags = terminated | (truncated << 1) | ((reset_obs is not None) << 2)
     parts.append(_SLOT_RECORD.pack(reward, flags, len(info)))
     for key, value in info:
-        parts.append(bytes((len(key),)))
-        parts.append(key)
-        parts.append(_INFO_VALUE.pack(value))
+        parts.append(bytes((len(key),)) + key + _INFO_VALUE.pack(value))
     parts.append(obs)
     if reset_obs is not None:
         parts.append(reset_obs)
@@ -345,6 +345,12 @@ def main():
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     out = os.dup(1)
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the protocol
+    try:  # room for a whole reply (8 stacked Atari observations are 225 KB) so that one write sends it
+        import fcntl
+
+        fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        pass
     sys.stdout = sys.stderr
     stream = sys.stdin.buffer
 
