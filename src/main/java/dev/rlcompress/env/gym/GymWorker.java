@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One Python worker process and the framing of its pipe protocol (described in {@code worker.py}).
  *
- * <p>Lifetime: a worker never outlives the JVM. It ends on {@link #close()}; every live worker is
- * killed by a shutdown hook; and when the JVM dies without running hooks (kill -9), the worker sees EOF
- * on its stdin or its parent id change and exits by itself.
+ * <p>Lifetime: a worker never outlives the JVM. It ends on {@link #close()}; one that is dropped
+ * without close is killed once it has been garbage-collected; every live worker is killed by a
+ * shutdown hook; and when the JVM dies without running hooks (kill -9), the worker sees EOF on its
+ * stdin or its parent id change and exits by itself.
  *
  * <p>Failures: each request has a deadline; a watchdog thread kills a worker that misses it. A worker
  * that died (killed, crashed, timed out) turns the pending call into a {@link GymWorkerException}
@@ -37,13 +39,14 @@ import java.util.concurrent.TimeUnit;
  * exception raised while serving a request comes back as one with the traceback, the worker alive.
  */
 final class GymWorker implements AutoCloseable {
-  private static final Set<GymWorker> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<Guard> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Cleaner CLEANER = Cleaner.create();
   private static final int STDERR_KEEP = 16 * 1024;
   private static volatile Path script;
   private static volatile Thread watchdog;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(w -> w.process.destroyForcibly()), "rlc-gym-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(g -> g.process.destroyForcibly()), "rlc-gym-shutdown"));
   }
 
   private final String label;
@@ -56,8 +59,8 @@ final class GymWorker implements AutoCloseable {
   private JsonObject description;
   private final byte[] head = new byte[5];
   private byte[] body = new byte[1 << 16];
-  private volatile long deadline = Long.MAX_VALUE;
-  private volatile boolean timedOut;
+  private final Guard guard;
+  private final Cleaner.Cleanable cleanable;
   private GymWorkerException failure;
   private boolean closed;
 
@@ -67,7 +70,32 @@ final class GymWorker implements AutoCloseable {
     this.timeoutNanos = timeout.toNanos();
     this.out = new BufferedOutputStream(process.getOutputStream(), 1 << 16);
     this.in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-    this.stderrReader = Thread.ofPlatform().daemon().name("rlc-gym-stderr-" + process.pid()).start(this::drainStderr);
+    StringBuilder err = stderr;
+    this.stderrReader = Thread.ofPlatform().daemon().name("rlc-gym-stderr-" + process.pid()).start(() -> drain(process, err));
+    this.guard = new Guard(process);
+    LIVE.add(guard);
+    this.cleanable = CLEANER.register(this, guard);
+  }
+
+  /**
+   * What the shutdown hook, the watchdog and the cleaner need of a worker, without a reference to the
+   * worker itself, so that a worker dropped without {@link #close()} can be collected and its process
+   * ended. Running it ends the process.
+   */
+  private static final class Guard implements Runnable {
+    final Process process;
+    volatile long deadline = Long.MAX_VALUE;
+    volatile boolean timedOut;
+
+    Guard(Process process) {
+      this.process = process;
+    }
+
+    @Override
+    public void run() {
+      LIVE.remove(this);
+      process.destroyForcibly();
+    }
   }
 
   /**
@@ -90,7 +118,6 @@ final class GymWorker implements AutoCloseable {
       throw new UserError("cannot start Python (" + python.getFirst() + "): " + e.getMessage() + "; run scripts/pyenv.sh to install it");
     }
     GymWorker w = new GymWorker(label, p, timeout);
-    LIVE.add(w);
     ensureWatchdog();
     ByteBuffer reply;
     try {
@@ -153,10 +180,10 @@ final class GymWorker implements AutoCloseable {
           return;
         }
         long now = System.nanoTime();
-        for (GymWorker w : LIVE) {
-          if (now - w.deadline > 0) {
-            w.timedOut = true;
-            w.process.destroyForcibly();
+        for (Guard g : LIVE) {
+          if (now - g.deadline > 0) {
+            g.timedOut = true;
+            g.process.destroyForcibly();
           }
         }
       }
@@ -179,7 +206,7 @@ final class GymWorker implements AutoCloseable {
   /** Sends one request frame (the buffer from its position to its limit). Replies come back in order. */
   void send(ByteBuffer request) {
     check();
-    deadline = System.nanoTime() + timeoutNanos;
+    guard.deadline = System.nanoTime() + timeoutNanos;
     try {
       int n = request.remaining();
       out.write(n);
@@ -208,7 +235,7 @@ final class GymWorker implements AutoCloseable {
     } catch (IOException e) {
       throw died();
     } finally {
-      deadline = Long.MAX_VALUE;
+      guard.deadline = Long.MAX_VALUE;
     }
     if (head[4] != 0)
       throw new GymWorkerException(label + ": the environment raised a Python exception:\n"
@@ -238,8 +265,8 @@ final class GymWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
       exited = false;
     }
-    LIVE.remove(this);
-    String why = timedOut
+    cleanable.clean();
+    String why = guard.timedOut
         ? "did not answer within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s and was killed"
         : exitStatus(exited);
     String tail;
@@ -258,7 +285,8 @@ final class GymWorker implements AutoCloseable {
     return rc > 128 ? "died (killed by signal " + (rc - 128) + ")" : "died (exit code " + rc + ")";
   }
 
-  private void drainStderr() {
+  /** Keeps the last {@link #STDERR_KEEP} characters of the worker's stderr in {@code stderr}. */
+  private static void drain(Process process, StringBuilder stderr) {
     byte[] buf = new byte[4096];
     try (InputStream err = process.getErrorStream()) {
       for (int n; (n = err.read(buf)) > 0; ) {
@@ -277,13 +305,12 @@ final class GymWorker implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
-    LIVE.remove(this);
     if (failure == null && process.isAlive()) {
       try {
         out.write(new byte[] {1, 0, 0, 0, 'Q'});
         out.flush();
         out.close();
-        if (process.waitFor(2, TimeUnit.SECONDS)) return;
+        process.waitFor(2, TimeUnit.SECONDS); // then kill() below only tidies up, or ends a worker that did not quit
       } catch (IOException ignored) {
         // already gone
       } catch (InterruptedException e) {
@@ -294,8 +321,7 @@ final class GymWorker implements AutoCloseable {
   }
 
   private void kill() {
-    LIVE.remove(this);
-    process.destroyForcibly();
+    cleanable.clean();
     try {
       process.waitFor(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

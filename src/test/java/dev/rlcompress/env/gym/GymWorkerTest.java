@@ -64,6 +64,24 @@ class GymWorkerTest {
   }
 
   @Test
+  void workerOfAnEnvDroppedWithoutCloseEndsAfterCollection() throws Exception {
+    long pid = startAndDrop();
+    ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (worker.isAlive() && System.nanoTime() < until) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertFalse(worker.isAlive(), "the abandoned env's worker is still running");
+  }
+
+  private static long startAndDrop() {
+    GymEnv env = (GymEnv) Envs.make("gym:CartPole-v1");
+    env.reset(0);
+    return env.workerPid();
+  }
+
+  @Test
   void workerExitsWhenItsParentDies() throws Exception {
     // A stand-in parent starts the worker on pipes and is then killed with -9, as a JVM could be.
     String python = PythonEnv.get().python().toString();
