@@ -135,7 +135,9 @@ final class GymWorker implements AutoCloseable {
   private static String startFailure(String label, String detail) {
     String last = lastLine(detail);
     if (last.contains("ModuleNotFoundError") || last.contains("DependencyNotInstalled")) {
-      return "the Python environment lacks a package for " + label + " (" + last + "); run scripts/pyenv.sh to install it";
+      // scripts/pyenv.sh installs what the bridge and the Atari ids need; other envs' extras are the user's
+      return "the Python environment lacks a package for " + label + " (" + last + "); run scripts/pyenv.sh"
+          + " (gymnasium, ale-py, numpy, opencv), or for another env's extras: " + PythonEnv.projectRoot().resolve(".venv/bin/python") + " -m pip install <package>";
     }
     if (!detail.contains("Traceback")) return "the Gymnasium worker for " + label + " failed to start: " + last;
     return "cannot make " + label + ": " + last;

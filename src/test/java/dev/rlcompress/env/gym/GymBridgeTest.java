@@ -135,6 +135,27 @@ class GymBridgeTest {
   }
 
   @Test
+  void continuousActionsAndDiscreteObservationsTravel() {
+    try (VectorEnv vec = new VectorEnv("gym:Pendulum-v1", 2)) {
+      Space.Box act = (Space.Box) vec.env(0).actionSpace();
+      assertArrayEquals(new float[] {-2f}, act.low());
+      vec.reset(0);
+      int truncations = 0;
+      for (int t = 0; t < 200; t++) {
+        vec.step(new float[][] {{1.5f}, {-0.5f}});
+        assertTrue(Math.abs(vec.reward(0)) <= 16.3 && vec.reward(0) <= 0, "Pendulum's reward is in [-16.27, 0]");
+        if (vec.truncated(0)) truncations++;
+      }
+      assertEquals(1, truncations, "Gymnasium's TimeLimit of 200 steps");
+    }
+    try (Env lake = Envs.make("gym:FrozenLake-v1[is_slippery=false]")) {
+      assertEquals(new Space.Box(new int[] {1}, new float[] {0}, new float[] {15}), lake.observationSpace());
+      assertArrayEquals(new float[] {0f}, lake.reset(0));
+      assertArrayEquals(new float[] {4f}, lake.step(1).observation(), "DOWN from cell 0 is cell 4");
+    }
+  }
+
+  @Test
   void gymOptionsReachGymnasiumMakeAsPythonLiterals() {
     try (Env env = Envs.make("gym:ALE/Pong-v5[obs_type=grayscale,frameskip=1,repeat_action_probability=0.0]")) {
       assertArrayEquals(new int[] {210, 160}, ((Space.Box) env.observationSpace()).shape());
