@@ -1,14 +1,17 @@
 package dev.rlcompress.cli;
 
+import dev.rlcompress.env.EnvSpec;
 import dev.rlcompress.env.Envs;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.train.Algorithms;
+import dev.rlcompress.train.Hyperparameters;
 import dev.rlcompress.train.TrainConfig;
 import dev.rlcompress.train.TrainResult;
 import dev.rlcompress.util.Files2;
 import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--algo", required = true, description = "Algorithm: ${COMPLETION-CANDIDATES}.", completionCandidates = Algos.class)
   String algo;
 
-  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs').")
+  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs'), optionally with options: LunarLander-v3[enable_wind=true].")
   String env;
 
   @Option(names = "--steps", description = "Environment steps (default: the environment's tuned n_timesteps).")
@@ -47,8 +50,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from the checkpoint in --out if there is one.")
   boolean resume;
 
-  @Option(names = "--show-hp", description = "Print the hyperparameters that would be used and exit.")
+  @Option(names = "--show-hp", description = "Print the hyperparameters that would be used (with their domains) and exit.")
   boolean showHp;
+
+  @Option(names = "--env-opt", paramLabel = "KEY=VALUE",
+      description = "Environment option as Gymnasium's make() takes it, e.g. enable_wind=true; repeatable. Recorded in the model's provenance.")
+  List<String> envOpts = new java.util.ArrayList<>();
 
   static final class Algos extends java.util.ArrayList<String> {
     Algos() {
@@ -58,32 +65,44 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Envs.make(env); // validates the id with a helpful message
+    // Everything is validated before --out is created: algorithm, environment and options, hyperparameters.
+    String spec = envOpts.isEmpty() ? env : EnvSpec.parse(env).with(EnvSpec.parseOptions(envOpts)).toString();
+    Envs.check(spec);
     if (steps < 0) throw new UserError("--steps must be positive");
+    Hyperparameters hps = Algorithms.hyperparameters(algo, spec, hp);
     if (showHp) {
-      Algorithms.defaults(algo, env).forEach((k, v) -> System.out.println(k + "=" + hp.getOrDefault(k, v)));
+      hps.describe().forEach(System.out::println);
       return 0;
     }
-    Files2.writableDirectory(out);
-    TrainConfig cfg = new TrainConfig(env, seed, steps, hp, out, resume, new ProgressBar(algo + " " + env));
-    TrainResult r = Algorithms.train(algo, cfg);
     Path model = out.resolve("model.onnx");
-    OnnxExporter.write(r.model().actionOnly(), model);
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("algorithm", algo);
-    summary.put("env", env);
-    summary.put("seed", seed);
-    summary.put("steps", r.steps());
-    summary.put("seconds", r.seconds());
-    summary.put("steps_per_second", r.stepsPerSecond());
-    summary.put("best_eval_return", r.bestEvalReturn());
-    summary.put("best_eval_step", r.bestEvalStep());
-    summary.put("hyperparameters", r.model().provenance().hyperparameters());
-    Files2.writeAtomically(out.resolve("train.json"),
-        dev.rlcompress.onnx.ModelFormat.GSON.toJson(summary).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    System.out.printf("trained %s on %s: %,d steps in %.1f s (%,.0f steps/s); selected policy scored %.1f in training-time evaluation%n",
-        algo, env, r.steps(), r.seconds(), r.stepsPerSecond(), r.bestEvalReturn());
+    TrainConfig cfg = new TrainConfig(spec, seed, steps, hp, out, resume, new ProgressBar(algo + " " + spec),
+        r -> publish(r, spec, model));
+    TrainResult r = Algorithms.train(algo, cfg);
+    System.out.printf("trained %s on %s: %,d steps%s in %.1f s (%,.0f steps/s this session); %s%n",
+        algo, spec, r.steps(), r.resumedFrom() >= 0 ? " (resumed at " + r.resumedFrom() + ")" : "", r.seconds(),
+        r.stepsPerSecond(), Double.isNaN(r.bestEvalReturn())
+            ? "no training-time evaluation ran (steps below eval_freq, or eval off): the final weights are exported"
+            : String.format("selected policy scored %.1f in training-time evaluation", r.bestEvalReturn()));
     System.out.println("wrote " + model);
     return 0;
+  }
+
+  /** Writes train.json and model.onnx while the run directory is still locked; the summary is built first. */
+  private void publish(TrainResult r, String spec, Path model) {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("algorithm", algo);
+    summary.put("env", spec);
+    summary.put("seed", seed);
+    summary.put("steps", r.steps());
+    summary.put("resumed_from_step", r.resumedFrom() >= 0 ? r.resumedFrom() : null);
+    summary.put("seconds", r.seconds());
+    summary.put("steps_per_second", r.stepsPerSecond());
+    summary.put("best_eval_return", Double.isNaN(r.bestEvalReturn()) ? null : r.bestEvalReturn());
+    summary.put("best_eval_step", r.bestEvalStep() >= 0 ? r.bestEvalStep() : null);
+    summary.put("hyperparameters", r.model().provenance().hyperparameters());
+    byte[] json = new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(summary)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OnnxExporter.write(r.model().actionOnly(), model);
+    Files2.writeAtomically(out.resolve("train.json"), json);
   }
 }

@@ -12,19 +12,19 @@ public interface EnvBatch extends AutoCloseable {
   /** Copy {@code i}, for its id, spaces and limits (and single-copy use). */
   Env env(int i);
 
-  /** Re-seeds copy {@code i} with {@code seed + i} and writes its first observation to {@code obs[i]}. */
-  void reset(long seed, float[][] obs);
+  /** Resets copy {@code i} with {@code seeds[i]} and writes its first observation to {@code obs[i]}. */
+  void reset(long[] seeds, float[][] obs);
 
   /**
    * Steps every copy with {@code actions[i]}. {@code steps[i]} is the step's result (its observation is
    * the final one when the episode ended); {@code next[i]} is the observation to act on next: the first
-   * of a new episode (reset continuing the copy's random stream) when the episode ended, else the
-   * step's observation.
+   * of a new episode, reset with {@code resetSeeds[i]}, when the episode ended, else the step's
+   * observation.
    */
-  void step(int[] actions, Step[] steps, float[][] next);
+  void step(int[] actions, long[] resetSeeds, Step[] steps, float[][] next);
 
-  /** As {@link #step(int[], Step[], float[][])} with continuous actions. */
-  void step(float[][] actions, Step[] steps, float[][] next);
+  /** As {@link #step(int[], long[], Step[], float[][])} with continuous actions. */
+  void step(float[][] actions, long[] resetSeeds, Step[] steps, float[][] next);
 
   /** Releases every copy. Idempotent. */
   @Override
@@ -45,23 +45,23 @@ public interface EnvBatch extends AutoCloseable {
       }
 
       @Override
-      public void reset(long seed, float[][] obs) {
-        for (int i = 0; i < copies.length; i++) obs[i] = copies[i].reset(seed + i);
+      public void reset(long[] seeds, float[][] obs) {
+        for (int i = 0; i < copies.length; i++) obs[i] = copies[i].reset(seeds[i]);
       }
 
       @Override
-      public void step(int[] actions, Step[] steps, float[][] next) {
-        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), steps, next);
+      public void step(int[] actions, long[] resetSeeds, Step[] steps, float[][] next) {
+        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), resetSeeds, steps, next);
       }
 
       @Override
-      public void step(float[][] actions, Step[] steps, float[][] next) {
-        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), steps, next);
+      public void step(float[][] actions, long[] resetSeeds, Step[] steps, float[][] next) {
+        for (int i = 0; i < copies.length; i++) settle(i, copies[i].step(actions[i]), resetSeeds, steps, next);
       }
 
-      private void settle(int i, Step s, Step[] steps, float[][] next) {
+      private void settle(int i, Step s, long[] resetSeeds, Step[] steps, float[][] next) {
         steps[i] = s;
-        next[i] = s.done() ? copies[i].reset() : s.observation();
+        next[i] = s.done() ? copies[i].reset(resetSeeds[i]) : s.observation();
       }
 
       @Override

@@ -23,12 +23,14 @@ public final class Adam {
 
   /**
    * One step. Gradients are scaled down first if their global L2 norm exceeds {@code maxGradNorm}
-   * (no clipping when it is not positive). Returns the norm before clipping.
+   * (no clipping when it is not positive). Returns the norm before clipping. A NaN or infinite
+   * gradient is refused before any weight changes, so the parameters stay the last finite ones.
    */
   public double step(float[][] params, float[][] grads, double lr, double maxGradNorm) {
     double sq = 0;
     for (float[] g : grads) for (float x : g) sq += (double) x * x;
     double norm = Math.sqrt(sq);
+    if (!Double.isFinite(norm)) throw new NonFiniteGradient(t + 1);
     double scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1.0;
     t++;
     double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
@@ -44,5 +46,12 @@ public final class Adam {
       }
     }
     return norm;
+  }
+
+  /** A gradient with NaN or infinite entries: the run diverged (or a loss term is undefined). */
+  public static final class NonFiniteGradient extends RuntimeException {
+    NonFiniteGradient(long update) {
+      super("non-finite (NaN or infinite) gradient in update " + update);
+    }
   }
 }

@@ -22,10 +22,37 @@ public final class Algorithms {
 
   public static Map<String, String> defaults(String algo, String envId) {
     return switch (algo) {
-      case "dqn" -> Dqn.defaults(envId);
-      case "ppo" -> Ppo.defaults(envId);
+      case "dqn" -> Dqn.defaults(baseId(envId));
+      case "ppo" -> Ppo.defaults(baseId(envId));
       default -> throw unknown(algo);
     };
+  }
+
+  public static List<Hp> schema(String algo) {
+    return switch (algo) {
+      case "dqn" -> Dqn.schema();
+      case "ppo" -> Ppo.schema();
+      default -> throw unknown(algo);
+    };
+  }
+
+  /**
+   * The hyperparameters a run of {@code algo} on {@code envId} would use, validated: what
+   * {@code --show-hp} prints and what training checks before any work.
+   */
+  public static Hyperparameters hyperparameters(String algo, String envId, Map<String, String> overrides) {
+    Hyperparameters hp = new Hyperparameters(algo, schema(algo), defaults(algo, envId), overrides);
+    switch (algo) {
+      case "dqn" -> Dqn.checkRelations(hp);
+      case "ppo" -> Ppo.checkRelations(hp);
+      default -> throw unknown(algo);
+    }
+    return hp;
+  }
+
+  /** Tuned defaults are per task, whatever its options: the id without them. */
+  private static String baseId(String envId) {
+    return dev.rlcompress.env.EnvSpec.parse(envId).id();
   }
 
   /**
@@ -40,7 +67,7 @@ public final class Algorithms {
       throw new UserError("initial weights can be rebuilt for discrete-action DQN/PPO runs only");
     Map<String, String> hp = p.hyperparameters();
     if (!hp.containsKey("net_arch")) throw new UserError("the model's provenance lacks net_arch; cannot rebuild its initialisation");
-    int[] hidden = new Hyperparameters(p.algorithm(), hp, Map.of()).layers("net_arch");
+    int[] hidden = Hyperparameters.widths(hp.get("net_arch"));
     java.util.SplittableRandom rng = new java.util.SplittableRandom(p.seed());
     int[] sizes = Ppo.sizes(obs, hidden, d.n());
     return switch (p.algorithm()) {

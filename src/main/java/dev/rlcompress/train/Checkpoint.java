@@ -9,14 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.io.BufferedInputStream;
 
 /**
  * A training checkpoint: named float arrays (weights, optimiser moments, replay buffer) and named
  * numbers (step counters), written atomically so a crash mid-write keeps the previous checkpoint.
  */
 public final class Checkpoint {
-  private static final int MAGIC = 0x524c4331; // "RLC1"
+  private static final int MAGIC_V1 = 0x524c4331; // "RLC1": no checksum
+  private static final int MAGIC = 0x524c4332; // "RLC2": CRC-32 of everything before it at the end
   final Map<String, float[]> arrays = new LinkedHashMap<>();
   final Map<String, Long> numbers = new LinkedHashMap<>();
   final Map<String, String> strings = new LinkedHashMap<>();
@@ -35,13 +35,13 @@ public final class Checkpoint {
 
   public float[] array(String key) {
     float[] a = arrays.get(key);
-    if (a == null) throw new IllegalStateException("checkpoint lacks " + key);
+    if (a == null) throw new dev.rlcompress.util.UserError("the checkpoint lacks " + key + "; it was not written by this algorithm and version");
     return a;
   }
 
   public long number(String key) {
     Long n = numbers.get(key);
-    if (n == null) throw new IllegalStateException("checkpoint lacks " + key);
+    if (n == null) throw new dev.rlcompress.util.UserError("the checkpoint lacks " + key + "; it was not written by this algorithm and version");
     return n;
   }
 
@@ -58,7 +58,7 @@ public final class Checkpoint {
   public void loadNet(String prefix, Mlp net) {
     for (int i = 0; i < net.params.length; i++) {
       float[] a = array(prefix + "." + i);
-      if (a.length != net.params[i].length) throw new IllegalStateException("checkpoint shape mismatch for " + prefix);
+      if (a.length != net.params[i].length) throw new dev.rlcompress.util.UserError("the checkpoint's " + prefix + " network has another shape than this run's");
       System.arraycopy(a, 0, net.params[i], 0, a.length);
     }
   }
@@ -103,21 +103,52 @@ public final class Checkpoint {
         out.write(b.array());
       }
     }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(bytes.toByteArray());
+    new DataOutputStream(bytes).writeLong(crc.getValue());
     Files2.writeAtomically(path, bytes.toByteArray());
   }
 
-  /** Reads a checkpoint to resume from; a damaged file is the user's problem to know about, in one line. */
-  static Checkpoint readForResume(Path p) {
-    try {
-      return read(p);
-    } catch (IOException e) {
-      throw new dev.rlcompress.util.UserError("cannot resume from " + p + ": " + e.getMessage());
-    }
+  /** The file an older checkpoint is kept in while a new one is written: what a corrupt latest one falls back to. */
+  static Path previous(Path p) {
+    return p.resolveSibling(p.getFileName() + ".prev");
   }
 
-  /** Writes atomically, failing with one line (disk full, permissions). */
+  /**
+   * Reads the checkpoint to resume from, or null when there is none. A damaged latest checkpoint (torn
+   * write, truncation, bit rot: the checksum tells) falls back to the previous one with a warning; with
+   * no usable one the user is told in one line.
+   */
+  static Checkpoint readForResume(Path p) {
+    Path prev = previous(p);
+    if (!Files.exists(p) && !Files.exists(prev)) return null;
+    String problem;
+    try {
+      if (Files.exists(p)) return read(p);
+      problem = p + " is missing";
+    } catch (IOException e) {
+      problem = p + " is corrupt (" + e.getMessage() + ")";
+    }
+    if (Files.exists(prev)) {
+      try {
+        Checkpoint c = read(prev);
+        System.err.println("rlc: warning: " + problem + "; resuming from the previous checkpoint " + prev);
+        return c;
+      } catch (IOException e) {
+        problem += " and so is " + prev;
+      }
+    }
+    throw new dev.rlcompress.util.UserError("cannot resume: " + problem + "; delete it to start over");
+  }
+
+  /**
+   * Writes atomically, keeping the checkpoint it replaces as {@link #previous}; fails with one line
+   * (disk full, permissions).
+   */
   void writeOrFail(Path p) {
     try {
+      if (Files.exists(p)) Files.move(p, previous(p), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       write(p);
     } catch (IOException e) {
       throw new dev.rlcompress.util.UserError("cannot write checkpoint " + p + ": " + e.getMessage());
@@ -125,9 +156,22 @@ public final class Checkpoint {
   }
 
   public static Checkpoint read(Path path) throws IOException {
+    byte[] all = Files.readAllBytes(path);
+    if (all.length < 4) throw new IOException("truncated: " + all.length + " bytes");
+    int magic = java.nio.ByteBuffer.wrap(all).getInt();
+    if (magic != MAGIC && magic != MAGIC_V1) throw new IOException("not an rl-compress checkpoint");
+    int body = all.length;
+    if (magic == MAGIC) {
+      if (all.length < 12) throw new IOException("truncated: " + all.length + " bytes");
+      body = all.length - 8;
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(all, 0, body);
+      if (crc.getValue() != java.nio.ByteBuffer.wrap(all, body, 8).getLong())
+        throw new IOException("checksum mismatch: truncated or damaged");
+    }
     Checkpoint c = new Checkpoint();
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path)))) {
-      if (in.readInt() != MAGIC) throw new IOException(path + " is not an rl-compress checkpoint");
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, body))) {
+      in.readInt();
       int ns = in.readInt();
       for (int i = 0; i < ns; i++) c.strings.put(in.readUTF(), in.readUTF());
       int nn = in.readInt();
@@ -136,12 +180,15 @@ public final class Checkpoint {
       for (int i = 0; i < na; i++) {
         String k = in.readUTF();
         int len = in.readInt();
+        if (len < 0 || len > body / 4) throw new IOException("damaged: bad array length " + len);
         byte[] raw = new byte[len * 4];
         in.readFully(raw);
         float[] a = new float[len];
         java.nio.ByteBuffer.wrap(raw).asFloatBuffer().get(a);
         c.arrays.put(k, a);
       }
+    } catch (java.io.EOFException e) {
+      throw new IOException("truncated");
     }
     return c;
   }

@@ -5,19 +5,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.rlcompress.env.Env;
-import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Space;
-import dev.rlcompress.env.Step;
+import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.Actions;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.model.Provenance;
 import dev.rlcompress.util.UserError;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,76 +111,86 @@ public final class Dqn {
     return d;
   }
 
+  /** The hyperparameters DQN takes, with their domains (checked before any work starts). */
+  public static List<Hp> schema() {
+    List<Hp> s = new java.util.ArrayList<>(Hp.common());
+    s.add(Hp.integer("buffer_size", 1, "replay buffer capacity (transitions)"));
+    s.add(Hp.count("learning_starts", 0, "steps of random-policy experience before learning"));
+    s.add(Hp.integer("batch_size", 1, "minibatch size"));
+    s.add(Hp.integer("train_freq", 1, "environment steps between learning phases"));
+    s.add(new Hp("gradient_steps", new Hp.Int(1, Integer.MAX_VALUE, -1L), "updates per learning phase (-1: as many as train_freq)"));
+    s.add(Hp.count("target_update_interval", 1, "environment steps between target-network refreshes"));
+    s.add(Hp.fraction("exploration_fraction", "fraction of the run over which epsilon decays"));
+    s.add(Hp.fraction("exploration_initial_eps", "initial epsilon"));
+    s.add(Hp.fraction("exploration_final_eps", "final epsilon"));
+    s.add(Hp.positive("max_grad_norm", "global gradient-norm clipping threshold"));
+    s.add(Hp.flag("double_dqn", "double DQN targets (van Hasselt et al. 2016)"));
+    return s;
+  }
+
+  static final String NAME = "dqn";
+
   public static TrainResult train(TrainConfig cfg) {
-    Env env = Envs.make(cfg.envId());
-    if (!(env.actionSpace() instanceof Space.Discrete actions))
-      throw new UserError("DQN needs a discrete action space; " + cfg.envId() + " is continuous");
-    Hyperparameters hp = new Hyperparameters("dqn", defaults(cfg.envId()), cfg.overrides());
-    long total = cfg.steps() > 0 ? cfg.steps() : (long) hp.dbl("n_timesteps");
-    int obsDim = env.observationSpace().flatSize();
+    return TrainingRun.execute(NAME, cfg, Dqn::train);
+  }
+
+  /** Relations between hyperparameters, checked with their domains before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
+  }
+
+  private static TrainResult train(TrainingRun run) {
+    Hyperparameters hp = run.hp();
+    VectorEnv env = run.envs(1);
+    if (!(env.env(0).actionSpace() instanceof Space.Discrete actions))
+      throw new UserError("DQN needs a discrete action space; " + run.config().envId() + " is continuous");
+    long total = run.total();
+    int obsDim = env.env(0).observationSpace().flatSize();
     int nActions = actions.n();
     double gamma = hp.dbl("gamma");
     int batchSize = hp.integer("batch_size");
     int trainFreq = hp.integer("train_freq");
     int gradientSteps = hp.integer("gradient_steps") < 0 ? trainFreq : hp.integer("gradient_steps");
-    long learningStarts = hp.integer("learning_starts");
-    long targetUpdate = hp.integer("target_update_interval");
+    long learningStarts = hp.lng("learning_starts");
+    long targetUpdate = hp.lng("target_update_interval");
     double lr = hp.dbl("learning_rate"), maxGradNorm = hp.dbl("max_grad_norm");
     double epsStart = hp.dbl("exploration_initial_eps"), epsEnd = hp.dbl("exploration_final_eps");
     double epsSteps = hp.dbl("exploration_fraction") * total;
     boolean doubleDqn = hp.bool("double_dqn");
-    long checkpointFreq = hp.integer("checkpoint_freq");
 
-    // Networks: online Q and its target copy (PyTorch's default Linear init, as SB3's QNetwork uses).
-    SplittableRandom rng = new SplittableRandom(cfg.seed());
-    int[] hidden = hp.layers("net_arch");
-    int[] sizes = new int[hidden.length + 2];
-    sizes[0] = obsDim;
-    System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-    sizes[sizes.length - 1] = nActions;
-    Mlp q = new Mlp(sizes, Layer.Activation.Kind.RELU, Double.NaN, rng);
+    // Networks: online Q and its target copy (PyTorch's default Linear init, as SB3's QNetwork uses),
+    // initialised from a generator seeded with the run's seed (what Algorithms.initialPolicy rebuilds).
+    Mlp q = new Mlp(Ppo.sizes(obsDim, hp.layers("net_arch"), nActions), Layer.Activation.Kind.RELU, Double.NaN,
+        new SplittableRandom(run.config().seed()));
     Mlp target = q.copy();
     Mlp best = q.copy();
     Adam adam = new Adam(q.params, 0.9, 0.999, 1e-8);
     ReplayBuffer buffer = new ReplayBuffer(hp.integer("buffer_size"), obsDim);
-    Selection selection = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), 0);
-
-    long step = 0;
-    Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-dqn.bin");
-    if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
-      Checkpoint c = Checkpoint.readForResume(ckpt);
-      c.loadNet("q", q);
-      c.loadNet("target", target);
-      c.loadNet("best", best);
-      c.loadAdam("adam", adam);
-      buffer.load(c);
-      selection.load(c);
-      step = c.number("step");
-      selection = selection.resumedAt(step, hp.integer("eval_freq"), hp.integer("eval_episodes"));
-      rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
+    Checkpoint resumed = run.resumed();
+    if (resumed != null) {
+      resumed.loadNet("q", q);
+      resumed.loadNet("target", target);
+      resumed.loadNet("best", best);
+      resumed.loadAdam("adam", adam);
+      buffer.load(resumed);
     }
 
-    long start = System.nanoTime();
-    long startStep = step;
-    double[] recent = new double[20];
-    int finished = 0;
-    double episodeReturn = 0;
-    float[] obs = env.reset(cfg.seed() + step);
+    Rng rng = run.rng();
+    Selection selection = run.selection();
+    int[] a = new int[1];
     try (NDManager manager = Torch.newManager()) {
-      while (step < total) {
+      while (run.step() < total) {
         // 1. Act epsilon-greedily with the Java forward pass of the online network.
+        long step = run.step();
+        float[] obs = env.observations()[0];
         double eps = step < epsSteps ? epsStart + (epsEnd - epsStart) * step / epsSteps : epsEnd;
-        int a = rng.nextDouble() < eps ? rng.nextInt(nActions) : Actions.argmax(q.forward(obs));
-        Step s = env.step(a);
-        buffer.add(obs, a, s.reward(), s.observation(), s.terminated());
-        episodeReturn += s.reward();
-        obs = s.observation();
+        a[0] = rng.nextDouble() < eps ? rng.nextInt(nActions) : Actions.argmax(q.forward(obs));
+        env.step(a);
+        float[] next = env.episodeEnded(0) ? env.finalObservation(0) : env.observations()[0];
+        buffer.add(obs, a[0], env.reward(0), next, env.terminated(0));
+        if (env.episodeEnded(0)) run.episodeFinished(env.lastReturn(0));
+        run.advance(1);
         step++;
-        if (s.done()) {
-          recent[finished++ % recent.length] = episodeReturn;
-          episodeReturn = 0;
-          obs = env.reset();
-        }
 
         // 2. Learn: every train_freq steps, gradient_steps minibatch updates.
         if (step > learningStarts && step % trainFreq == 0 && buffer.size >= batchSize) {
@@ -200,31 +205,21 @@ public final class Dqn {
 
         // 4. Periodic greedy evaluation keeps the best weights; periodic checkpoints bound lost work.
         if (selection.due(step) && selection.evaluate(step, new HeadKind.QValues(), q::forward)) best.copyFrom(q);
-        if (ckpt != null && step % checkpointFreq == 0) {
-          Checkpoint c = new Checkpoint();
-          c.putNet("q", q);
-          c.putNet("target", target);
-          c.putNet("best", best);
-          c.putAdam("adam", adam);
-          buffer.save(c);
-          selection.save(c);
-          c.put("step", step);
-          c.writeOrFail(ckpt);
-        }
-        if (step % 500 == 0 || step == total)
-          cfg.progress().update(step, total, Selection.mean(recent, finished), selection.note());
+        if (run.checkpointDue(1))
+          run.checkpoint(c -> {
+            c.putNet("q", q);
+            c.putNet("target", target);
+            c.putNet("best", best);
+            c.putAdam("adam", adam);
+            buffer.save(c);
+          });
+        if (step % 500 == 0 || step == total) run.progress();
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     Mlp chosen = selection.bestStep >= 0 ? best : q;
-    Map<String, String> hps = new LinkedHashMap<>(hp.asMap());
-    hps.put("n_timesteps", Long.toString(total));
-    if (selection.bestStep >= 0) hps.put("selected_at_step", Long.toString(selection.bestStep));
     PolicyModel model = new PolicyModel(new int[] {obsDim}, null, List.of(),
-        List.of(new Head("q", new HeadKind.QValues(), chosen.toLayers())),
-        new Provenance("dqn", cfg.envId(), cfg.seed(), hps, total, List.of()));
-    return new TrainResult(model, step - startStep, seconds,
-        selection.bestStep >= 0 ? selection.best : Double.NaN, selection.bestStep);
+        List.of(new Head("q", new HeadKind.QValues(), chosen.toLayers())), run.provenance());
+    return run.result(model);
   }
 
   /**

@@ -5,17 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.model.Provenance;
 import dev.rlcompress.util.UserError;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,66 +87,86 @@ public final class Ppo {
     return d;
   }
 
+  /** The hyperparameters PPO takes, with their domains (checked before any work starts). */
+  public static List<Hp> schema() {
+    List<Hp> s = new java.util.ArrayList<>(Hp.common());
+    s.add(Hp.integer("n_envs", 1, "parallel environments"));
+    s.add(Hp.integer("n_steps", 1, "steps per environment per rollout"));
+    s.add(Hp.integer("batch_size", 1, "minibatch size"));
+    s.add(Hp.integer("n_epochs", 1, "passes over each rollout"));
+    s.add(Hp.fraction("gae_lambda", "GAE lambda"));
+    s.add(Hp.positive("clip_range", "PPO clip range"));
+    s.add(Hp.nonNegative("ent_coef", "entropy bonus coefficient"));
+    s.add(Hp.nonNegative("vf_coef", "value loss coefficient"));
+    s.add(Hp.positive("max_grad_norm", "global gradient-norm clipping threshold"));
+    s.add(Hp.flag("linear_schedule", "decay learning rate and clip range linearly to 0"));
+    s.add(new Hp("activation", new Hp.Choice(List.of("tanh", "relu")), "hidden activation"));
+    return s;
+  }
+
+  static final String NAME = "ppo";
+
   public static TrainResult train(TrainConfig cfg) {
-    Hyperparameters hp = new Hyperparameters("ppo", defaults(cfg.envId()), cfg.overrides());
+    return TrainingRun.execute(NAME, cfg, Ppo::train);
+  }
+
+  /** Relations between hyperparameters, checked with their domains before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    long n = (long) hp.integer("n_envs") * hp.integer("n_steps");
+    hp.require(n <= 50_000_000L, "n_envs × n_steps is too large for one rollout buffer");
+    hp.require(hp.integer("batch_size") <= n, "batch_size must not exceed n_envs × n_steps");
+  }
+
+  private static TrainResult train(TrainingRun run) {
+    Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    if (nEnvs <= 0 || nSteps <= 0 || batchSize <= 0) throw new UserError("n_envs, n_steps and batch_size must be positive");
-    VectorEnv envs = new VectorEnv(cfg.envId(), nEnvs);
+    VectorEnv envs = run.envs(nEnvs);
     if (!(envs.env(0).actionSpace() instanceof Space.Discrete actions))
-      throw new UserError("this PPO handles discrete actions; " + cfg.envId() + " is continuous");
-    long total = cfg.steps() > 0 ? cfg.steps() : (long) hp.dbl("n_timesteps");
+      throw new UserError("this PPO handles discrete actions; " + run.config().envId() + " is continuous");
+    long total = run.total();
     int obsDim = envs.env(0).observationSpace().flatSize(), nActions = actions.n();
     int nEpochs = hp.integer("n_epochs");
     double gamma = hp.dbl("gamma"), lambda = hp.dbl("gae_lambda"), clip0 = hp.dbl("clip_range");
     double entCoef = hp.dbl("ent_coef"), vfCoef = hp.dbl("vf_coef"), maxGradNorm = hp.dbl("max_grad_norm");
     double lr0 = hp.dbl("learning_rate");
     boolean linear = hp.bool("linear_schedule");
-    Layer.Activation.Kind act = switch (hp.string("activation")) {
-      case "tanh" -> Layer.Activation.Kind.TANH;
-      case "relu" -> Layer.Activation.Kind.RELU;
-      default -> throw new UserError("activation must be tanh or relu");
-    };
-    long checkpointFreq = hp.integer("checkpoint_freq");
+    Layer.Activation.Kind act = hp.string("activation").equals("relu") ? Layer.Activation.Kind.RELU : Layer.Activation.Kind.TANH;
 
-    // Actor (logits, output gain 0.01) and critic (gain 1), orthogonally initialised as in SB3.
-    SplittableRandom rng = new SplittableRandom(cfg.seed());
+    // Actor (logits, output gain 0.01) and critic (gain 1), orthogonally initialised as in SB3, from a
+    // generator seeded with the run's seed (what Algorithms.initialPolicy rebuilds).
+    SplittableRandom init = new SplittableRandom(run.config().seed());
     int[] hidden = hp.layers("net_arch");
-    Mlp pi = new Mlp(sizes(obsDim, hidden, nActions), act, 0.01, rng);
-    Mlp v = new Mlp(sizes(obsDim, hidden, 1), act, 1.0, rng);
+    Mlp pi = new Mlp(sizes(obsDim, hidden, nActions), act, 0.01, init);
+    Mlp v = new Mlp(sizes(obsDim, hidden, 1), act, 1.0, init);
     float[][] all = concat(pi.params, v.params);
     Adam adam = new Adam(all, 0.9, 0.999, 1e-5);
     Mlp bestPi = pi.copy(), bestV = v.copy();
-    Selection selection = new Selection(cfg.envId(), hp.integer("eval_freq"), hp.integer("eval_episodes"), 0);
-
-    long step = 0;
-    Path ckpt = cfg.outDir() == null ? null : cfg.outDir().resolve("checkpoint-ppo.bin");
-    if (cfg.resume() && ckpt != null && Files.exists(ckpt)) {
-      Checkpoint c = Checkpoint.readForResume(ckpt);
-      c.loadNet("pi", pi);
-      c.loadNet("v", v);
-      c.loadNet("bestPi", bestPi);
-      c.loadNet("bestV", bestV);
-      c.loadAdam("adam", adam);
-      selection.load(c);
-      step = c.number("step");
-      selection = selection.resumedAt(step, hp.integer("eval_freq"), hp.integer("eval_episodes"));
-      rng = new SplittableRandom(cfg.seed() * 1_000_003L + step);
+    Checkpoint resumed = run.resumed();
+    if (resumed != null) {
+      resumed.loadNet("pi", pi);
+      resumed.loadNet("v", v);
+      resumed.loadNet("bestPi", bestPi);
+      resumed.loadNet("bestV", bestV);
+      resumed.loadAdam("adam", adam);
     }
+    Rng rng = run.rng();
+    Selection selection = run.selection();
 
     int n = nSteps * nEnvs;
     float[] bObs = new float[n * obsDim], bLogp = new float[n], bValues = new float[n], bRewards = new float[n];
     int[] bActions = new int[n];
     boolean[] bStarts = new boolean[n];
+    // Whether each copy's next step starts an episode: true after a reset, and so after a resume (which
+    // replays episodes in progress) only where that copy's episode has no steps yet — PPO checkpoints at
+    // rollout boundaries, where this flag is the last step's "episode ended".
     boolean[] lastStarts = new boolean[nEnvs];
-    java.util.Arrays.fill(lastStarts, true);
-    double[] recent = new double[20];
-    int finished = 0;
-    long start = System.nanoTime(), startStep = step;
-    float[][] obs = envs.reset(cfg.seed() + step);
+    if (resumed == null) java.util.Arrays.fill(lastStarts, true);
+    else for (int e = 0; e < nEnvs; e++) lastStarts[e] = resumed.number("ppo.start." + e) != 0;
+    float[][] obs = envs.observations();
 
     try (NDManager manager = Torch.newManager()) {
-      while (step < total) {
-        double progressRemaining = 1.0 - (double) step / total;
+      while (run.step() < total) {
+        double progressRemaining = 1.0 - (double) run.step() / total;
         double lr = linear ? lr0 * progressRemaining : lr0;
         double clip = linear ? clip0 * progressRemaining : clip0;
 
@@ -170,7 +186,7 @@ public final class Ppo {
             bStarts[idx] = lastStarts[e];
           }
           obs = envs.step(acts);
-          step += nEnvs;
+          run.advance(nEnvs);
           for (int e = 0; e < nEnvs; e++) {
             int idx = t * nEnvs + e;
             double r = envs.reward(e);
@@ -178,7 +194,7 @@ public final class Ppo {
             if (envs.truncated(e) && !envs.terminated(e)) r += gamma * v.forward(envs.finalObservation(e))[0];
             bRewards[idx] = (float) r;
             lastStarts[e] = envs.episodeEnded(e);
-            if (envs.episodeEnded(e)) recent[finished++ % recent.length] = envs.lastReturn(e);
+            if (envs.episodeEnded(e)) run.episodeFinished(envs.lastReturn(e));
           }
         }
 
@@ -215,34 +231,29 @@ public final class Ppo {
         }
 
         // 4. Evaluation, checkpoint, progress.
+        long step = run.step();
         if (selection.due(step) && selection.evaluate(step, new HeadKind.Categorical(), pi::forward)) {
           bestPi.copyFrom(pi);
           bestV.copyFrom(v);
         }
-        if (ckpt != null && (step / checkpointFreq) != ((step - n) / checkpointFreq)) {
-          Checkpoint c = new Checkpoint();
-          c.putNet("pi", pi);
-          c.putNet("v", v);
-          c.putNet("bestPi", bestPi);
-          c.putNet("bestV", bestV);
-          c.putAdam("adam", adam);
-          selection.save(c);
-          c.put("step", step);
-          c.writeOrFail(ckpt);
-        }
-        cfg.progress().update(Math.min(step, total), total, Selection.mean(recent, finished), selection.note());
+        if (run.checkpointDue(n))
+          run.checkpoint(c -> {
+            c.putNet("pi", pi);
+            c.putNet("v", v);
+            c.putNet("bestPi", bestPi);
+            c.putNet("bestV", bestV);
+            c.putAdam("adam", adam);
+            for (int e = 0; e < nEnvs; e++) c.put("ppo.start." + e, lastStarts[e] ? 1 : 0);
+          });
+        run.progress();
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     boolean selected = selection.bestStep >= 0;
-    Map<String, String> hps = new LinkedHashMap<>(hp.asMap());
-    hps.put("n_timesteps", Long.toString(total));
-    if (selected) hps.put("selected_at_step", Long.toString(selection.bestStep));
     PolicyModel model = new PolicyModel(new int[] {obsDim}, null, List.of(),
         List.of(new Head("pi", new HeadKind.Categorical(), (selected ? bestPi : pi).toLayers()),
             new Head("v", new HeadKind.Value(), (selected ? bestV : v).toLayers())),
-        new Provenance("ppo", cfg.envId(), cfg.seed(), hps, total, List.of()));
-    return new TrainResult(model, step - startStep, seconds, selected ? selection.best : Double.NaN, selection.bestStep);
+        run.provenance());
+    return run.result(model);
   }
 
   /** Gradient of the PPO loss on one minibatch, for actor then critic parameters. */
@@ -312,7 +323,7 @@ public final class Ppo {
     return r;
   }
 
-  static int sample(double[] logp, SplittableRandom rng) {
+  static int sample(double[] logp, java.util.random.RandomGenerator rng) {
     double u = rng.nextDouble(), c = 0;
     for (int i = 0; i < logp.length; i++) {
       c += Math.exp(logp[i]);
@@ -321,7 +332,7 @@ public final class Ppo {
     return logp.length - 1;
   }
 
-  static void shuffle(int[] a, SplittableRandom rng) {
+  static void shuffle(int[] a, java.util.random.RandomGenerator rng) {
     for (int i = a.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
       int t = a[i];

@@ -1,6 +1,6 @@
 package dev.rlcompress.train;
 
-import java.util.SplittableRandom;
+
 
 /**
  * Uniform experience replay in flat float arrays (cheap to sample, cheap to checkpoint). Stores
@@ -36,7 +36,7 @@ final class ReplayBuffer {
   /** A sampled minibatch, laid out row-major for tensor creation. */
   record Batch(float[] obs, int[] actions, float[] rewards, float[] nextObs, float[] terminated) {}
 
-  Batch sample(int n, SplittableRandom rng) {
+  Batch sample(int n, java.util.random.RandomGenerator rng) {
     float[] o = new float[n * obsDim], no = new float[n * obsDim], r = new float[n], t = new float[n];
     int[] a = new int[n];
     for (int i = 0; i < n; i++) {

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * the final evaluation's, and the best weights so far are kept. Off-policy value methods in particular
  * oscillate late in training; selecting on a held-out evaluation is the field's standard remedy.
  */
-final class Selection {
+public final class Selection {
   static final long EVAL_SEED = 7_000_000L;
   private final String envId;
   private final int episodes;
@@ -26,19 +26,20 @@ final class Selection {
     this.envId = envId;
     this.freq = freq;
     this.episodes = episodes;
-    this.nextEval = freq > 0 ? (start / freq + 1) * freq : Long.MAX_VALUE;
+    this.nextEval = freq > 0 && episodes > 0 ? (start / freq + 1) * freq : Long.MAX_VALUE;
   }
 
-  boolean due(long step) {
+  public boolean due(long step) {
     return step >= nextEval;
   }
 
   /** Evaluates now; returns true when this is a new best (the caller then snapshots its weights). */
-  boolean evaluate(long step, HeadKind kind, Function<float[], float[]> headOutput) {
+  public boolean evaluate(long step, HeadKind kind, Function<float[], float[]> headOutput) {
     while (nextEval <= step) nextEval += freq;
-    var env = Envs.make(envId);
-    last = Rollouts.meanReturn(
-        Rollouts.run(env, Actions.greedy(kind, env.actionSpace(), headOutput), episodes, EVAL_SEED, null));
+    try (var env = Envs.make(envId)) {
+      last = Rollouts.meanReturn(
+          Rollouts.run(env, Actions.greedy(kind, env.actionSpace(), headOutput), episodes, EVAL_SEED, null));
+    }
     if (last >= best) {
       best = last;
       bestStep = step;
@@ -57,15 +58,6 @@ final class Selection {
     s.best = best;
     s.bestStep = bestStep;
     return s;
-  }
-
-  /** Mean of the most recent finished episodes' returns kept in a ring buffer (NaN before the first). */
-  static double mean(double[] recent, int finished) {
-    int n = Math.min(finished, recent.length);
-    if (n == 0) return Double.NaN;
-    double s = 0;
-    for (int i = 0; i < n; i++) s += recent[i];
-    return s / n;
   }
 
   void save(Checkpoint c) {

@@ -5,10 +5,12 @@ import dev.rlcompress.model.PolicyModel;
 /**
  * @param model the selected policy with all its heads (the best periodic evaluation, or the final
  *     weights when evaluation is off)
- * @param bestEvalReturn mean return of the selected policy in training-time evaluation (NaN if none)
+ * @param steps environment steps of the whole run, across resumes
+ * @param seconds training time of the whole run, across resumes
+ * @param stepsPerSecond the rate of this session (since the last start or resume)
+ * @param bestEvalReturn mean return of the selected policy in training-time evaluation (NaN if none ran)
+ * @param bestEvalStep the step it was selected at (-1 if none)
+ * @param resumedFrom the step this session resumed from (-1 for a fresh run)
  */
-public record TrainResult(PolicyModel model, long steps, double seconds, double bestEvalReturn, long bestEvalStep) {
-  public double stepsPerSecond() {
-    return steps / Math.max(seconds, 1e-9);
-  }
-}
+public record TrainResult(PolicyModel model, long steps, double seconds, double stepsPerSecond, double bestEvalReturn,
+    long bestEvalStep, long resumedFrom) {}

@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * Gymnasium env instead (210×160×3 RGB frames, frameskip 4).
  *
  * <p>Evaluation is the default: full games (all lives) with the game's own score. Training sets
- * {@code training=true}: a lost life ends the episode (the game goes on; the next reset only steps out
- * of it), and rewards become their sign; the step's info then carries {@code raw_reward} and
- * {@code game_over}. Options: {@code noop_max}, {@code frame_skip}, {@code screen_size},
+ * {@code training=true}: a lost life ends the episode, and rewards become their sign; the step's info
+ * then carries {@code raw_reward} and {@code game_over}. After a lost life the game goes on: the next
+ * reset, seeded or not, only steps out of the lost-life state (and fires), as SB3's EpisodicLifeEnv
+ * does; only a game over restarts the game. Such an episode cannot be rebuilt by replaying its actions
+ * from a seeded reset ({@link dev.rlcompress.env.VectorEnv#restore}). Options: {@code noop_max}, {@code frame_skip}, {@code screen_size},
  * {@code stack}, {@code fire_reset} (default: where the game has FIRE), {@code training}, and
  * Gymnasium's {@code repeat_action_probability}, {@code full_action_space},
  * {@code max_num_frames_per_episode}, {@code mode}, {@code difficulty}.

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * N copies of a Gymnasium-hosted environment spread over a few workers. A step sends one message to
  * every worker (all its copies' actions), then reads the replies: workers step in parallel, and a
  * worker's copies cost one round trip, not one each. Copies that end an episode are reset by the
- * worker in the same message.
+ * worker in the same message, with the seeds the request carries.
  */
 final class GymBatch implements EnvBatch {
   private final GymWorker[] workers;
@@ -53,7 +53,7 @@ final class GymBatch implements EnvBatch {
       int count = first[w + 1] - first[w];
       for (int j = 0; j < count; j++)
         copies[first[w] + j] = new GymEnv(id, workers[w], j, codec, count == 1 && workers.length == 1);
-      int size = Math.max(2 + count * codec.actionBytes(), 3 + count * 11);
+      int size = Math.max(1 + count * (codec.actionBytes() + 8), 3 + count * 11);
       requests[w] = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
   }
@@ -69,11 +69,11 @@ final class GymBatch implements EnvBatch {
   }
 
   @Override
-  public void reset(long seed, float[][] obs) {
+  public void reset(long[] seeds, float[][] obs) {
     for (int w = 0; w < workers.length; w++) {
       ByteBuffer r = requests[w].clear();
       r.put((byte) 'R').putShort((short) (first[w + 1] - first[w]));
-      for (int i = first[w]; i < first[w + 1]; i++) r.putShort((short) (i - first[w])).put((byte) 1).putLong(seed + i);
+      for (int i = first[w]; i < first[w + 1]; i++) r.putShort((short) (i - first[w])).put((byte) 1).putLong(seeds[i]);
     }
     exchange((w, reply) -> {
       for (int i = first[w]; i < first[w + 1]; i++) {
@@ -84,23 +84,28 @@ final class GymBatch implements EnvBatch {
   }
 
   @Override
-  public void step(int[] actions, Step[] steps, float[][] next) {
+  public void step(int[] actions, long[] resetSeeds, Step[] steps, float[][] next) {
     for (int w = 0; w < workers.length; w++) {
-      ByteBuffer r = requests[w].clear();
-      r.put((byte) 'S').put((byte) 1);
+      ByteBuffer r = stepRequest(w);
       for (int i = first[w]; i < first[w + 1]; i++) codec.putAction(r, actions[i], copies[i].id());
+      for (int i = first[w]; i < first[w + 1]; i++) r.putLong(resetSeeds[i]);
     }
     exchange((w, reply) -> readSteps(w, reply, steps, next));
   }
 
   @Override
-  public void step(float[][] actions, Step[] steps, float[][] next) {
+  public void step(float[][] actions, long[] resetSeeds, Step[] steps, float[][] next) {
     for (int w = 0; w < workers.length; w++) {
-      ByteBuffer r = requests[w].clear();
-      r.put((byte) 'S').put((byte) 1);
+      ByteBuffer r = stepRequest(w);
       for (int i = first[w]; i < first[w + 1]; i++) codec.putAction(r, actions[i], copies[i].id());
+      for (int i = first[w]; i < first[w + 1]; i++) r.putLong(resetSeeds[i]);
     }
     exchange((w, reply) -> readSteps(w, reply, steps, next));
+  }
+
+  /** 'S', then the slots' actions, then the seeds for the slots whose episode ends. */
+  private ByteBuffer stepRequest(int w) {
+    return requests[w].clear().put((byte) 'S');
   }
 
   private void readSteps(int w, ByteBuffer reply, Step[] steps, float[][] next) {

@@ -43,10 +43,12 @@ public final class GymBenchmark {
       Step[] steps = new Step[n];
       int[] actions = new int[n];
       SplittableRandom rng = new SplittableRandom(0);
-      batch.reset(0, obs);
+      long[] seeds = new long[n];
+      for (int i = 0; i < n; i++) seeds[i] = i;
+      batch.reset(seeds, obs);
       for (long warm = System.nanoTime() + (long) (seconds * 0.25e9); System.nanoTime() < warm; ) { // JIT, caches
         for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
-        batch.step(actions, steps, obs);
+        batch.step(actions, seeds, steps, obs); // ended episodes restart with the copy's first seed
       }
       List<ProcessHandle> procs = new ArrayList<>();
       for (int i = 0; i < n; i++) ProcessHandle.of(((GymEnv) batch.env(i)).workerPid()).ifPresent(procs::add);
@@ -55,7 +57,7 @@ public final class GymBenchmark {
       long count = 0, start = System.nanoTime(), end = start + (long) (seconds * 1e9), now;
       do {
         for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
-        batch.step(actions, steps, obs);
+        batch.step(actions, seeds, steps, obs); // ended episodes restart with the copy's first seed
         count += n;
       } while ((now = System.nanoTime()) < end);
       long cpu = threads.getCurrentThreadCpuTime() + cpuNanos(procs) - cpu0;

@@ -5,8 +5,9 @@ stdin/stdout pipes. Every message, both ways, is a frame: u32 length (little-end
 
   first request   UTF-8 JSON config  -> reply: status byte + JSON (spaces, limits, pid)
   b"R" u16 n, n x (u16 slot, u8 seeded, i64 seed)        reset the listed slots -> their observations
-  b"S" u8 autoreset, one action per slot (i32, or f32 x action size)
-                                                          step every slot      -> one record per slot
+  b"S" one action per slot (i32, or f32 x action size), one i64 seed per slot
+                                                          step every slot, reset the slots whose
+                                                          episode ended with their seed -> one record per slot
   b"T" u16 slot, one action                               step one slot        -> one record
   b"Q"                                                    quit
   reply body: u8 status (0 ok; 1 a Python exception, its UTF-8 traceback follows), then the data.
@@ -229,10 +230,11 @@ class AtariSlot:
         return frame, reward, terminated, truncated
 
     def _life_reset(self, seed):
-        if not self.training or self.real_done or seed is not None:
-            frame = self._skip_reset(seed)
+        if self.training and not self.real_done:
+            # the game goes on whatever the seed (SB3's EpisodicLifeEnv): step out of the lost-life state
+            frame = self._life_step(self.NOOP)[0]
         else:
-            frame = self._life_step(self.NOOP)[0]  # step out of the lost-life state
+            frame = self._skip_reset(seed)
         self.lives = self.ale.lives()
         return frame
 
@@ -305,10 +307,12 @@ class Worker:
         op = body[0:1]
         parts = []
         if op == b"S":
-            autoreset = body[1] != 0
-            for slot, action in zip(self.slots, self._actions(body, 2, len(self.slots))):
+            count = len(self.slots)
+            actions = self._actions(body, 1, count)
+            seeds = struct.unpack_from(f"<{count}q", body, 1 + count * 4 * self.action_size)
+            for slot, action, seed in zip(self.slots, actions, seeds):
                 obs, reward, terminated, truncated, info = slot.step(action)
-                reset_obs = slot.reset(None) if autoreset and (terminated or truncated) else None
+                reset_obs = slot.reset(seed) if terminated or truncated else None
                 _record(parts, obs, reward, terminated, truncated, info, reset_obs)
         elif op == b"T":
             (index,) = struct.unpack_from("<H", body, 1)

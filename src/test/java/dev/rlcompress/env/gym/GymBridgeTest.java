@@ -3,6 +3,9 @@ package dev.rlcompress.env.gym;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.rlcompress.env.Env;
+import dev.rlcompress.env.EnvBatch;
+import dev.rlcompress.env.EnvOptions;
+import dev.rlcompress.env.EnvSpec;
 import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.env.Step;
@@ -99,38 +102,61 @@ class GymBridgeTest {
   }
 
   @Test
-  void vectorEnvStepsBatchedCopiesAsSingleCopiesWouldStep() {
-    // 3 copies over 2 workers, auto-reset inside the worker, against 3 separately made envs
+  void batchedCopiesStepAsSingleCopiesWould() {
+    // 3 copies over 2 workers, stepped and auto-reset in one message per worker, against 3 separately
+    // made envs stepped and reset one call at a time
     int n = 3;
     Env[] singles = new Env[n];
-    try (VectorEnv vec = new VectorEnv("gym:CartPole-v1", n)) {
-      float[][] obs = vec.reset(100);
-      for (int i = 0; i < n; i++) {
-        singles[i] = Envs.make("gym:CartPole-v1");
-        assertArrayEquals(singles[i].reset(100 + i), obs[i]);
-      }
+    for (int i = 0; i < n; i++) singles[i] = Envs.make("gym:CartPole-v1");
+    try (EnvBatch batched = GymBridge.batch(new EnvOptions(EnvSpec.parse("gym:CartPole-v1")), n, BridgeSettings.defaults().withWorkers(2));
+        EnvBatch separate = EnvBatch.of(singles)) {
+      long[] seeds = {100, 101, 102};
+      float[][] a = new float[n][], b = new float[n][];
+      batched.reset(seeds, a);
+      separate.reset(seeds, b);
+      assertArrayEquals(b, a);
+      Step[] sa = new Step[n], sb = new Step[n];
       SplittableRandom rng = new SplittableRandom(5);
       int ended = 0;
       for (int t = 0; t < 300; t++) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) a[i] = rng.nextInt(2);
-        obs = vec.step(a);
+        int[] actions = new int[n];
         for (int i = 0; i < n; i++) {
-          Step s = singles[i].step(a[i]);
-          assertEquals(s.reward(), vec.reward(i));
-          assertEquals(s.terminated(), vec.terminated(i));
-          if (s.done()) {
-            ended++;
-            assertArrayEquals(s.observation(), vec.finalObservation(i));
-            assertArrayEquals(singles[i].reset(), obs[i]);
-          } else {
-            assertArrayEquals(s.observation(), obs[i]);
-          }
+          actions[i] = rng.nextInt(2);
+          seeds[i] = rng.nextLong(1L << 40);
+        }
+        batched.step(actions, seeds, sa, a);
+        separate.step(actions, seeds, sb, b);
+        for (int i = 0; i < n; i++) {
+          assertArrayEquals(sb[i].observation(), sa[i].observation());
+          assertEquals(sb[i].reward(), sa[i].reward());
+          assertEquals(sb[i].terminated(), sa[i].terminated());
+          assertEquals(sb[i].truncated(), sa[i].truncated());
+          assertArrayEquals(b[i], a[i], "observation after the auto-reset");
+          if (sa[i].done()) ended++;
         }
       }
       assertTrue(ended > 10, "auto-reset was exercised " + ended + " times");
-    } finally {
-      for (Env e : singles) if (e != null) e.close();
+    }
+  }
+
+  @Test
+  void vectorEnvResumesGymnasiumEpisodesByReplay() {
+    SplittableRandom rng = new SplittableRandom(9);
+    int[][] actions = new int[160][2];
+    for (int[] a : actions) for (int i = 0; i < 2; i++) a[i] = rng.nextInt(2);
+    VectorEnv.State mid;
+    float[][] end;
+    try (VectorEnv vec = new VectorEnv("gym:CartPole-v1", 2)) {
+      vec.reset(3);
+      for (int t = 0; t < 100; t++) vec.step(actions[t]);
+      mid = vec.snapshot();
+      for (int t = 100; t < 160; t++) vec.step(actions[t]);
+      end = vec.observations().clone();
+    }
+    try (VectorEnv resumed = new VectorEnv("gym:CartPole-v1", 2)) {
+      resumed.restore(mid);
+      for (int t = 100; t < 160; t++) resumed.step(actions[t]);
+      assertArrayEquals(end, resumed.observations());
     }
   }
 
@@ -191,7 +217,7 @@ class GymBridgeTest {
           assertEquals(0.0, s.info().get("game_over"));
           lives = s.info().get("lives");
           lifeEpisodes++;
-          env.reset();
+          env.reset(1000 + t); // as VectorEnv resets: seeded
           Step next = env.step(0);
           assertEquals(lives, next.info().get("lives"), "the game goes on after a lost life");
           assertFalse(next.done());
