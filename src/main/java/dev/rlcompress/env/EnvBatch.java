@@ -7,8 +7,6 @@ package dev.rlcompress.env;
  * their copies in one message, so N copies do not cost N round trips per step.
  */
 public interface EnvBatch extends AutoCloseable {
-  int size();
-
   /** Copy {@code i}, for its id, spaces and limits (and single-copy use). */
   Env env(int i);
 
@@ -19,7 +17,7 @@ public interface EnvBatch extends AutoCloseable {
    * Steps every copy with {@code actions[i]}. {@code steps[i]} is the step's result (its observation is
    * the final one when the episode ended); {@code next[i]} is the observation to act on next: the first
    * of a new episode, reset with {@code resetSeeds[i]}, when the episode ended, else the step's
-   * observation.
+   * observation. A negative seed resets without re-seeding (the copy's random stream continues).
    */
   void step(int[] actions, long[] resetSeeds, Step[] steps, float[][] next);
 
@@ -34,11 +32,6 @@ public interface EnvBatch extends AutoCloseable {
   static EnvBatch of(Env[] envs) {
     Env[] copies = envs.clone();
     return new EnvBatch() {
-      @Override
-      public int size() {
-        return copies.length;
-      }
-
       @Override
       public Env env(int i) {
         return copies[i];
@@ -61,7 +54,7 @@ public interface EnvBatch extends AutoCloseable {
 
       private void settle(int i, Step s, long[] resetSeeds, Step[] steps, float[][] next) {
         steps[i] = s;
-        next[i] = s.done() ? copies[i].reset(resetSeeds[i]) : s.observation();
+        next[i] = !s.done() ? s.observation() : resetSeeds[i] < 0 ? copies[i].reset() : copies[i].reset(resetSeeds[i]);
       }
 
       @Override

@@ -47,7 +47,7 @@ public final class VectorEnv implements AutoCloseable {
   }
 
   public int size() {
-    return batch.size();
+    return obs.length;
   }
 
   public Env env(int i) {

@@ -59,11 +59,6 @@ final class GymBatch implements EnvBatch {
   }
 
   @Override
-  public int size() {
-    return copies.length;
-  }
-
-  @Override
   public Env env(int i) {
     return copies[i];
   }

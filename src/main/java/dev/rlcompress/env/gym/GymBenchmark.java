@@ -46,9 +46,10 @@ public final class GymBenchmark {
       long[] seeds = new long[n];
       for (int i = 0; i < n; i++) seeds[i] = i;
       batch.reset(seeds, obs);
+      java.util.Arrays.fill(seeds, -1); // later episodes continue each copy's stream, as the Python side does
       for (long warm = System.nanoTime() + (long) (seconds * 0.25e9); System.nanoTime() < warm; ) { // JIT, caches
         for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
-        batch.step(actions, seeds, steps, obs); // ended episodes restart with the copy's first seed
+        batch.step(actions, seeds, steps, obs);
       }
       List<ProcessHandle> procs = new ArrayList<>();
       for (int i = 0; i < n; i++) ProcessHandle.of(((GymEnv) batch.env(i)).workerPid()).ifPresent(procs::add);
@@ -57,7 +58,7 @@ public final class GymBenchmark {
       long count = 0, start = System.nanoTime(), end = start + (long) (seconds * 1e9), now;
       do {
         for (int i = 0; i < n; i++) actions[i] = rng.nextInt(d.n());
-        batch.step(actions, seeds, steps, obs); // ended episodes restart with the copy's first seed
+        batch.step(actions, seeds, steps, obs);
         count += n;
       } while ((now = System.nanoTime()) < end);
       long cpu = threads.getCurrentThreadCpuTime() + cpuNanos(procs) - cpu0;

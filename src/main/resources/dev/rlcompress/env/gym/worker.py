@@ -6,8 +6,9 @@ stdin/stdout pipes. Every message, both ways, is a frame: u32 length (little-end
   first request   UTF-8 JSON config  -> reply: status byte + JSON (spaces, limits, pid)
   b"R" u16 n, n x (u16 slot, u8 seeded, i64 seed)        reset the listed slots -> their observations
   b"S" one action per slot (i32, or f32 x action size), one i64 seed per slot
-                                                          step every slot, reset the slots whose
-                                                          episode ended with their seed -> one record per slot
+                                                          step every slot, reset the slots whose episode
+                                                          ended with their seed (negative: none)
+                                                                               -> one record per slot
   b"T" u16 slot, one action                               step one slot        -> one record
   b"Q"                                                    quit
   reply body: u8 status (0 ok; 1 a Python exception, its UTF-8 traceback follows), then the data.
@@ -312,7 +313,7 @@ class Worker:
             seeds = struct.unpack_from(f"<{count}q", body, 1 + count * 4 * self.action_size)
             for slot, action, seed in zip(self.slots, actions, seeds):
                 obs, reward, terminated, truncated, info = slot.step(action)
-                reset_obs = slot.reset(seed) if terminated or truncated else None
+                reset_obs = slot.reset(seed if seed >= 0 else None) if terminated or truncated else None
                 _record(parts, obs, reward, terminated, truncated, info, reset_obs)
         elif op == b"T":
             (index,) = struct.unpack_from("<H", body, 1)

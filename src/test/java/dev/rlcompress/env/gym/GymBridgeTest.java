@@ -122,7 +122,7 @@ class GymBridgeTest {
         int[] actions = new int[n];
         for (int i = 0; i < n; i++) {
           actions[i] = rng.nextInt(2);
-          seeds[i] = rng.nextLong(1L << 40);
+          seeds[i] = rng.nextBoolean() ? -1 : rng.nextLong(1L << 40); // -1: reset without re-seeding
         }
         batched.step(actions, seeds, sa, a);
         separate.step(actions, seeds, sb, b);
