@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 final class EnvsCommand implements Runnable {
   @Override
   public void run() {
-    System.out.printf("%-26s %-12s %-14s %8s %10s%n", "id", "observation", "action", "steps", "success");
+    System.out.printf("%-26s %-15s %-14s %8s %10s%n", "id", "observation", "action", "steps", "success");
     String noMujoco = null;
     boolean mujocoChecked = false;
     for (String id : Envs.ids()) {
@@ -30,7 +30,7 @@ final class EnvsCommand implements Runnable {
         continue;
       }
       try (e) {
-        System.out.printf("%-26s %-12s %-14s %8d %10s%n", id, e.observationSpace(), e.actionSpace(), e.maxEpisodeSteps(),
+        System.out.printf("%-26s %-15s %-14s %8d %10s%n", id, e.observationSpace(), e.actionSpace(), e.maxEpisodeSteps(),
           Double.isNaN(e.successThreshold()) ? "-" : String.format("%.2f", e.successThreshold()).replaceAll("\\.?0+$", ""));
       }
     }

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * N copies of one environment stepped in lock-step, with automatic reset: when a copy's episode
  * ends, its final observation is kept in {@link #finalObservation(int)} (needed to bootstrap through
- * time-limit truncation) and the returned observation is already the first of the next episode.
+ * time-limit truncation) and the returned observation is already the first of the next episode. The
+ * copies come from {@link Envs#batch(String, int)}: Gymnasium-hosted ids step (and auto-reset) all
+ * copies of a worker in one message.
  *
  * <p>Seeding: copy i's first episode is reset with {@code seed + i} (as Gymnasium's vector envs do);
  * its k-th later episode with a seed derived from (seed, i, k) rather than a continuing generator. That
@@ -16,55 +18,51 @@ import java.util.List;
  * resumed training run continues the very episodes an uninterrupted run would have played.
  */
 public final class VectorEnv implements AutoCloseable {
-  private final Env[] envs;
+  private final EnvBatch batch;
   private final float[][] obs;
   private final float[][] finalObs;
-  private final double[] rewards;
-  private final boolean[] terminated, truncated;
+  private final Step[] steps;
   private final double[] episodeReturn;
   private final int[] episodeLength;
   private final double[] lastReturn;
   private final boolean[] episodeEnded;
   private final long[] episodeIndex;
+  private final long[] nextSeeds;
   private final List<List<float[]>> actionsSinceReset = new ArrayList<>();
   private long seed;
 
   public VectorEnv(String id, int n) {
     if (n <= 0) throw new IllegalArgumentException("need at least one environment");
-    envs = new Env[n];
-    try {
-      for (int i = 0; i < n; i++) envs[i] = Envs.make(id);
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
+    batch = Envs.batch(id, n);
     obs = new float[n][];
     finalObs = new float[n][];
-    rewards = new double[n];
-    terminated = new boolean[n];
-    truncated = new boolean[n];
+    steps = new Step[n];
     episodeReturn = new double[n];
     episodeLength = new int[n];
     lastReturn = new double[n];
     episodeEnded = new boolean[n];
     episodeIndex = new long[n];
+    nextSeeds = new long[n];
     for (int i = 0; i < n; i++) actionsSinceReset.add(new ArrayList<>());
   }
 
   public int size() {
-    return envs.length;
+    return obs.length;
   }
 
   public Env env(int i) {
-    return envs[i];
+    return batch.env(i);
   }
 
   public float[][] reset(long seed) {
     this.seed = seed;
-    for (int i = 0; i < envs.length; i++) {
+    long[] seeds = new long[obs.length];
+    for (int i = 0; i < obs.length; i++) {
       episodeIndex[i] = 0;
-      startEpisode(i);
+      seeds[i] = episodeSeed(seed, i, 0);
+      episodeStarted(i);
     }
+    batch.reset(seeds, obs);
     return obs;
   }
 
@@ -77,8 +75,7 @@ public final class VectorEnv implements AutoCloseable {
     return (z ^ (z >>> 31)) & Long.MAX_VALUE;
   }
 
-  private void startEpisode(int i) {
-    obs[i] = envs[i].reset(episodeSeed(seed, i, episodeIndex[i]));
+  private void episodeStarted(int i) {
     episodeReturn[i] = 0;
     episodeLength[i] = 0;
     actionsSinceReset.get(i).clear();
@@ -86,37 +83,36 @@ public final class VectorEnv implements AutoCloseable {
 
   /** Steps every copy with a discrete action. Returns the current observations (after auto-reset). */
   public float[][] step(int[] actions) {
-    for (int i = 0; i < envs.length; i++) {
+    for (int i = 0; i < obs.length; i++) {
       actionsSinceReset.get(i).add(new float[] {actions[i]});
-      record(i, envs[i].step(actions[i]));
+      nextSeeds[i] = episodeSeed(seed, i, episodeIndex[i] + 1);
     }
+    batch.step(actions, nextSeeds, steps, obs);
+    for (int i = 0; i < obs.length; i++) record(i);
     return obs;
   }
 
   /** Steps every copy with a continuous action. */
   public float[][] step(float[][] actions) {
-    for (int i = 0; i < envs.length; i++) {
+    for (int i = 0; i < obs.length; i++) {
       actionsSinceReset.get(i).add(actions[i].clone());
-      record(i, envs[i].step(actions[i]));
+      nextSeeds[i] = episodeSeed(seed, i, episodeIndex[i] + 1);
     }
+    batch.step(actions, nextSeeds, steps, obs);
+    for (int i = 0; i < obs.length; i++) record(i);
     return obs;
   }
 
-  private void record(int i, Step s) {
-    rewards[i] = s.reward();
-    terminated[i] = s.terminated();
-    truncated[i] = s.truncated();
+  private void record(int i) {
+    Step s = steps[i];
     episodeReturn[i] += s.reward();
     episodeLength[i]++;
     episodeEnded[i] = s.done();
+    finalObs[i] = s.done() ? s.observation() : null;
     if (s.done()) {
-      finalObs[i] = s.observation();
       lastReturn[i] = episodeReturn[i];
       episodeIndex[i]++;
-      startEpisode(i);
-    } else {
-      finalObs[i] = null;
-      obs[i] = s.observation();
+      episodeStarted(i);
     }
   }
 
@@ -134,15 +130,17 @@ public final class VectorEnv implements AutoCloseable {
 
   /** Rebuilds the state {@link #snapshot()} saw by resetting each copy and replaying its actions. */
   public float[][] restore(State st) {
-    if (st.episodeIndex().length != envs.length)
-      throw new IllegalArgumentException("state of " + st.episodeIndex().length + " copies, this has " + envs.length);
+    if (st.episodeIndex().length != obs.length)
+      throw new IllegalArgumentException("state of " + st.episodeIndex().length + " copies, this has " + obs.length);
     seed = st.seed();
-    boolean discrete = envs[0].actionSpace() instanceof Space.Discrete;
-    for (int i = 0; i < envs.length; i++) {
+    boolean discrete = env(0).actionSpace() instanceof Space.Discrete;
+    for (int i = 0; i < obs.length; i++) {
+      Env e = env(i);
       episodeIndex[i] = st.episodeIndex()[i];
-      startEpisode(i);
+      episodeStarted(i);
+      obs[i] = e.reset(episodeSeed(seed, i, episodeIndex[i]));
       for (float[] a : st.actions().get(i)) {
-        Step s = discrete ? envs[i].step((int) a[0]) : envs[i].step(a);
+        Step s = discrete ? e.step((int) a[0]) : e.step(a);
         if (s.done()) throw new IllegalStateException("replayed episode ended early: the environment is not deterministic");
         actionsSinceReset.get(i).add(a.clone());
         obs[i] = s.observation();
@@ -155,15 +153,20 @@ public final class VectorEnv implements AutoCloseable {
   }
 
   public double reward(int i) {
-    return rewards[i];
+    return steps[i].reward();
   }
 
   public boolean terminated(int i) {
-    return terminated[i];
+    return steps[i].terminated();
   }
 
   public boolean truncated(int i) {
-    return truncated[i];
+    return steps[i].truncated();
+  }
+
+  /** The full result of copy i's latest step (its {@code info} included). */
+  public Step lastStep(int i) {
+    return steps[i];
   }
 
   /** The last observation of the episode that ended on the latest step, or null if none ended. */
@@ -185,8 +188,9 @@ public final class VectorEnv implements AutoCloseable {
     return obs;
   }
 
+  /** Releases the copies (the worker processes of Gymnasium-hosted ids). */
   @Override
   public void close() {
-    for (Env e : envs) if (e != null) e.close();
+    batch.close();
   }
 }
