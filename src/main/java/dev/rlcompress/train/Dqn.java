@@ -243,7 +243,7 @@ public final class Dqn {
           for (int k = 1; k < nActions; k++) v = Math.max(v, nextTarget[i * nActions + k]);
         }
         y[i] = (float) (b.rewards()[i] + (1 - b.terminated()[i]) * gamma * v);
-        onehot[i * nActions + b.actions()[i]] = 1f;
+        onehot[i * nActions + b.action(i)] = 1f;
       }
       NDArray obs = m.create(b.obs(), new Shape(n, dim));
       NDArray yT = m.create(y);
