@@ -51,8 +51,12 @@ final class OffPolicy {
     void load(Checkpoint c);
   }
 
-  /** SB3's off-policy defaults, before an algorithm's and RL Zoo's per-environment values. */
-  static Map<String, String> defaults() {
+  /** The MuJoCo locomotion tasks RL Zoo trains SAC, TD3 and DDPG on with 10,000 random steps first. */
+  static final java.util.Set<String> MUJOCO = java.util.Set.of("Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4",
+      "Humanoid-v4");
+
+  /** SB3's off-policy defaults (and RL Zoo's MuJoCo values), before an algorithm's and RL Zoo's per-environment values. */
+  static Map<String, String> defaults(String envId) {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("n_timesteps", "1000000");
     d.put("net_arch", "256,256");
@@ -67,6 +71,10 @@ final class OffPolicy {
     d.put("eval_freq", "10000");
     d.put("eval_episodes", "10");
     d.put("checkpoint_freq", "50000");
+    if (MUJOCO.contains(envId)) {
+      d.put("learning_starts", "10000");
+      d.put("eval_freq", "25000");
+    }
     return d;
   }
 

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
-import dev.rlcompress.model.Head;
-import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.PolicyModel;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,9 @@ public final class PpoGaussian {
 
   /** SB3's PPO defaults, then RL Zoo's ppo.yml per environment (rl-baselines3-zoo hyperparams/ppo.yml). */
   public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = Ppo.defaults("");
-    d.put("n_envs", "1");
+    // RL Zoo tunes LunarLanderContinuous with LunarLander's PPO values.
+    Map<String, String> d = Ppo.defaults(envId.equals("LunarLanderContinuous-v3") ? "LunarLander-v3" : "");
+    if (!envId.equals("LunarLanderContinuous-v3")) d.put("n_envs", "1");
     d.put("log_std_init", "0");
     d.put("ortho_init", "true");
     d.put("normalize", "false");
@@ -62,17 +61,6 @@ public final class PpoGaussian {
         d.put("log_std_init", "-3.29");
         d.put("ortho_init", "false");
         d.put("eval_freq", "2000");
-      }
-      case "LunarLanderContinuous-v3" -> {
-        d.put("n_envs", "16");
-        d.put("n_steps", "1024");
-        d.put("batch_size", "64");
-        d.put("gae_lambda", "0.98");
-        d.put("gamma", "0.999");
-        d.put("n_epochs", "4");
-        d.put("ent_coef", "0.01");
-        d.put("eval_freq", "50000");
-        d.put("eval_episodes", "20");
       }
       case "HalfCheetah-v4" -> {
         mujoco(d);
@@ -135,8 +123,7 @@ public final class PpoGaussian {
   private static TrainResult train(TrainingRun run) {
     Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    hp.require((long) nEnvs * nSteps <= 50_000_000L, "n_envs × n_steps is too large for one rollout buffer");
-    hp.require(batchSize <= nEnvs * nSteps, "batch_size must not exceed n_envs × n_steps");
+    Ppo.requireRolloutSizes(hp);
     VectorEnv envs = run.envs(nEnvs);
     ActionBox box = ActionBox.of(envs.env(0), "PPO");
     long total = run.total();
@@ -146,27 +133,18 @@ public final class PpoGaussian {
     boolean linear = hp.bool("linear_schedule");
 
     // Actor (mean), critic and the state-independent log-std, all under one Adam (eps 1e-5, as SB3).
-    Mlp[] nets = GaussianRollouts.networks(hp, obsDim, d, run.config().seed());
-    Mlp pi = nets[0], v = nets[1];
-    float[] logStd = new float[d];
-    java.util.Arrays.fill(logStd, (float) hp.dbl("log_std_init"));
+    GaussianActorCritic ac = new GaussianActorCritic(hp, obsDim, box, run.config().seed());
+    Mlp pi = ac.pi, v = ac.v;
+    float[] logStd = ac.logStd;
     float[][] all = Ppo.concat(Ppo.concat(pi.params, new float[][] {logStd}), v.params);
     Adam adam = new Adam(all, 0.9, 0.999, 1e-5);
-    Mlp bestPi = pi.copy(), bestV = v.copy();
-    float[] bestLogStd = logStd.clone();
     Checkpoint resumed = run.resumed();
     if (resumed != null) {
-      resumed.loadNet("pi", pi);
-      resumed.loadNet("v", v);
-      resumed.loadNet("bestPi", bestPi);
-      resumed.loadNet("bestV", bestV);
-      System.arraycopy(resumed.array("logStd"), 0, logStd, 0, d);
-      System.arraycopy(resumed.array("bestLogStd"), 0, bestLogStd, 0, d);
+      ac.load(resumed);
       resumed.loadAdam("adam", adam);
     }
     GaussianRollouts rollouts = new GaussianRollouts(run, envs, nSteps, box, hp.bool("normalize"));
-    RunningMeanStd bestObsRms = rollouts.obsRms == null ? null : rollouts.obsRms.copy();
-    if (resumed != null && bestObsRms != null) bestObsRms.load(resumed, "bestObsRms");
+    ac.attach(rollouts, resumed);
     Loss coefs = new Loss(clip0, hp.dbl("clip_range_vf"), hp.dbl("ent_coef"), hp.dbl("vf_coef"));
     Rng rng = run.rng();
     Selection selection = run.selection();
@@ -194,35 +172,17 @@ public final class PpoGaussian {
         }
 
         // 4. Evaluation (mean action, observations normalized as now), checkpoint, progress.
-        long step = run.step();
-        HeadKind.Gaussian kind = box.gaussian(logStd);
-        if (selection.due(step) && selection.evaluate(step, kind, o -> kind.finish(pi.forward(rollouts.normalize(o))))) {
-          bestPi.copyFrom(pi);
-          bestV.copyFrom(v);
-          System.arraycopy(logStd, 0, bestLogStd, 0, d);
-          if (bestObsRms != null) bestObsRms.copyFrom(rollouts.obsRms);
-        }
+        ac.select(selection, run.step(), rollouts);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
-            c.putNet("pi", pi);
-            c.putNet("v", v);
-            c.putNet("bestPi", bestPi);
-            c.putNet("bestV", bestV);
-            c.put("logStd", logStd);
-            c.put("bestLogStd", bestLogStd);
+            ac.save(c);
             c.putAdam("adam", adam);
             rollouts.save(c);
-            if (bestObsRms != null) bestObsRms.save(c, "bestObsRms");
           });
         run.progress();
       }
     }
-    boolean selected = selection.bestStep >= 0;
-    RunningMeanStd stats = selected ? bestObsRms : rollouts.obsRms;
-    PolicyModel model = new PolicyModel(new int[] {obsDim}, stats == null ? null : stats.normalization(GaussianRollouts.CLIP),
-        List.of(), List.of(new Head("pi", box.gaussian(selected ? bestLogStd : logStd), (selected ? bestPi : pi).toLayers()),
-            new Head("v", new HeadKind.Value(), (selected ? bestV : v).toLayers())),
-        run.provenance());
+    PolicyModel model = ac.model(rollouts, selection.bestStep >= 0, run.provenance());
     return run.result(model);
   }
 

@@ -28,7 +28,7 @@ public final class Sac {
 
   /** SB3's SAC defaults, then RL Zoo's sac.yml per environment (rl-baselines3-zoo hyperparams/sac.yml). */
   public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = OffPolicy.defaults();
+    Map<String, String> d = OffPolicy.defaults(envId);
     d.put("ent_coef", "1.0");
     d.put("ent_coef_auto", "true");
     d.put("target_update_interval", "1");
@@ -62,11 +62,6 @@ public final class Sac {
         d.put("net_arch", "400,300");
         d.put("eval_freq", "25000");
         d.put("eval_episodes", "20");
-      }
-      case "Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4", "Swimmer-v4", "InvertedPendulum-v4",
-          "InvertedDoublePendulum-v4", "Reacher-v4" -> {
-        d.put("learning_starts", "10000");
-        d.put("eval_freq", "25000");
       }
       default -> {}
     }

@@ -41,7 +41,7 @@ public final class Td3 {
    * lr 1e-3, 400-300 networks, Gaussian action noise 0.1, 10,000 learning starts.
    */
   static Map<String, String> deterministicDefaults(String envId) {
-    Map<String, String> d = OffPolicy.defaults();
+    Map<String, String> d = OffPolicy.defaults(envId);
     d.put("learning_rate", "1e-3");
     d.put("net_arch", "400,300");
     d.put("noise_std", "0.1");
@@ -65,11 +65,6 @@ public final class Td3 {
         d.put("learning_starts", "10000");
         d.put("eval_freq", "25000");
         d.put("eval_episodes", "20");
-      }
-      case "Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4", "Swimmer-v4", "InvertedPendulum-v4",
-          "InvertedDoublePendulum-v4", "Reacher-v4" -> {
-        d.put("learning_starts", "10000");
-        d.put("eval_freq", "25000");
       }
       default -> {}
     }

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
-import dev.rlcompress.model.Head;
-import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import java.util.List;
@@ -108,8 +106,7 @@ public final class Trpo {
   private static TrainResult train(TrainingRun run) {
     Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    hp.require((long) nEnvs * nSteps <= 50_000_000L, "n_envs × n_steps is too large for one rollout buffer");
-    hp.require(batchSize <= nEnvs * nSteps, "batch_size must not exceed n_envs × n_steps");
+    Ppo.requireRolloutSizes(hp);
     VectorEnv envs = run.envs(nEnvs);
     ActionBox box = ActionBox.of(envs.env(0), "TRPO");
     long total = run.total();
@@ -120,25 +117,17 @@ public final class Trpo {
         hp.integer("line_search_max_iter"), hp.dbl("target_kl"));
 
     // Actor (mean) and log-std move by the trust-region step; the critic by its own Adam (eps 1e-5, as SB3).
-    Mlp[] nets = GaussianRollouts.networks(hp, obsDim, d, run.config().seed());
-    Mlp pi = nets[0], v = nets[1];
-    float[] logStd = new float[d];
-    java.util.Arrays.fill(logStd, (float) hp.dbl("log_std_init"));
+    GaussianActorCritic ac = new GaussianActorCritic(hp, obsDim, box, run.config().seed());
+    Mlp pi = ac.pi, v = ac.v;
+    float[] logStd = ac.logStd;
     Adam valueAdam = new Adam(v.params, 0.9, 0.999, 1e-5);
-    Mlp bestPi = pi.copy();
-    float[] bestLogStd = logStd.clone();
     Checkpoint resumed = run.resumed();
     if (resumed != null) {
-      resumed.loadNet("pi", pi);
-      resumed.loadNet("v", v);
-      resumed.loadNet("bestPi", bestPi);
-      System.arraycopy(resumed.array("logStd"), 0, logStd, 0, d);
-      System.arraycopy(resumed.array("bestLogStd"), 0, bestLogStd, 0, d);
+      ac.load(resumed);
       resumed.loadAdam("valueAdam", valueAdam);
     }
     GaussianRollouts rollouts = new GaussianRollouts(run, envs, nSteps, box, hp.bool("normalize"));
-    RunningMeanStd bestObsRms = rollouts.obsRms == null ? null : rollouts.obsRms.copy();
-    if (resumed != null && bestObsRms != null) bestObsRms.load(resumed, "bestObsRms");
+    ac.attach(rollouts, resumed);
     Rng rng = run.rng();
     Selection selection = run.selection();
     int n = rollouts.n;
@@ -167,33 +156,17 @@ public final class Trpo {
         }
 
         // 5. Evaluation (mean action), checkpoint, progress.
-        long at = run.step();
-        HeadKind.Gaussian kind = box.gaussian(logStd);
-        if (selection.due(at) && selection.evaluate(at, kind, o -> kind.finish(pi.forward(rollouts.normalize(o))))) {
-          bestPi.copyFrom(pi);
-          System.arraycopy(logStd, 0, bestLogStd, 0, d);
-          if (bestObsRms != null) bestObsRms.copyFrom(rollouts.obsRms);
-        }
+        ac.select(selection, run.step(), rollouts);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
-            c.putNet("pi", pi);
-            c.putNet("v", v);
-            c.putNet("bestPi", bestPi);
-            c.put("logStd", logStd);
-            c.put("bestLogStd", bestLogStd);
+            ac.save(c);
             c.putAdam("valueAdam", valueAdam);
             rollouts.save(c);
-            if (bestObsRms != null) bestObsRms.save(c, "bestObsRms");
           });
         run.progress();
       }
     }
-    boolean selected = selection.bestStep >= 0;
-    RunningMeanStd stats = selected ? bestObsRms : rollouts.obsRms;
-    PolicyModel model = new PolicyModel(new int[] {obsDim}, stats == null ? null : stats.normalization(GaussianRollouts.CLIP),
-        List.of(), List.of(new Head("pi", box.gaussian(selected ? bestLogStd : logStd), (selected ? bestPi : pi).toLayers()),
-            new Head("v", new HeadKind.Value(), v.toLayers())),
-        run.provenance());
+    PolicyModel model = ac.model(rollouts, selection.bestStep >= 0, run.provenance());
     return run.result(model);
   }
 
