@@ -6,4 +6,8 @@ source "$ROOT/scripts/jdk.sh"
 cd "$ROOT"
 # The MuJoCo and Gymnasium parity tests compare against Python's own packages: set them up first.
 bash scripts/pyenv.sh
+# The study report test opens the HTML report in headless Chromium (Debian's package): install it if missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 exec mvn -B -ntp verify "$@"

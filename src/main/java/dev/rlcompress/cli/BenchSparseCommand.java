@@ -1,13 +1,7 @@
 package dev.rlcompress.cli;
 
-import dev.rlcompress.compress.Part;
-import dev.rlcompress.compress.prune.UnstructuredPruner;
 import dev.rlcompress.eval.EvalOptions;
-import dev.rlcompress.eval.EvalReport;
-import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.onnx.OnnxImporter;
-import dev.rlcompress.onnx.OnnxExporter;
-import dev.rlcompress.onnx.SparseStorage;
+import dev.rlcompress.eval.PruningStudy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,21 +31,9 @@ final class BenchSparseCommand implements Callable<Integer> {
   int episodes;
 
   @Override
-  public Integer call() throws Exception {
-    PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
-    String env = fp32.provenance().envId();
-    EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
-    Variants v = new Variants(opt, model, env);
-    for (double s : sparsities) {
-      PolicyModel p = UnstructuredPruner.prune(fp32, s, Part.ALL, false);
-      String tag = String.format("%.0f%%", 100 * s);
-      v.add(tag + " dense, ort", OnnxExporter.toProto(p));
-      var sparse = SparseStorage.toSparse(OnnxExporter.toProto(p), 0.0);
-      v.add(tag + " sparse file, ort", sparse);
-      v.add(tag + " sparse file, java-sparse", sparse, "java-sparse");
-    }
-    List<EvalReport> rows = v.measure();
-    System.out.print(Table.reports(rows));
+  public Integer call() {
+    double[] s = sparsities.stream().mapToDouble(Double::doubleValue).toArray();
+    System.out.print(Table.reports(PruningStudy.sparseStorage(model, s, EvalOptions.defaults(episodes))));
     return 0;
   }
 }

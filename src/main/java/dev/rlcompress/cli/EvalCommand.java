@@ -4,22 +4,20 @@ import dev.rlcompress.eval.EvalOptions;
 import dev.rlcompress.eval.EvalReport;
 import dev.rlcompress.eval.Evaluator;
 import dev.rlcompress.onnx.ModelFormat;
-import dev.rlcompress.runtime.OrtPolicy;
-import dev.rlcompress.runtime.Policy;
-import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "eval",
     description = {
-      "Evaluate models in ONNX Runtime: return with 95% CI, success, agreement, latency, size.",
+      "Evaluate models in ONNX Runtime: return with 95%% CI, success, agreement, latency, size.",
       "",
-      "Evaluate a model in ONNX Runtime: greedy episodes on fixed seeds, return with a 95% bootstrap",
+      "Evaluate a model in ONNX Runtime: greedy episodes on fixed seeds, return with a 95%% bootstrap",
       "interval, success rate, action agreement with --reference, batch-1 and batch-100 latency over",
       "the visited observations, size on disk, parameters and sparsity."
     },
@@ -32,8 +30,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--env", description = "Environment id (default: the one in the model's provenance).")
   String env;
 
-  @Option(names = "--episodes", defaultValue = "100", description = "Evaluation episodes (default: ${DEFAULT-VALUE}).")
-  int episodes;
+  @Mixin EpisodesOption episodes;
 
   @Option(names = "--seed", defaultValue = "1000000", description = "Seed of the first episode (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -53,20 +50,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (episodes < 0) throw new UserError("--episodes must not be negative, got " + episodes);
-    EvalOptions opt = new EvalOptions(episodes, seed, !noLatency, 500, 100);
-    List<EvalReport> reports;
-    List<Policy> open = new java.util.ArrayList<>();
-    try (OrtPolicy ref = reference == null ? null : OrtPolicy.load(reference)) {
-      for (Path model : models) open.add(Policy.load(model, runtime));
-      String envId = env != null ? env : open.get(0).metadata().get(ModelFormat.ENV);
-      if (envId == null || envId.isEmpty()) throw new UserError(models.get(0) + " names no environment; pass --env");
-      List<String> labels = new java.util.ArrayList<>();
-      for (Policy p : open) labels.add(Evaluator.label(p));
-      reports = Evaluator.evaluateAll(open, labels, envId, opt, ref);
-    } finally {
-      for (Policy p : open) p.close();
-    }
+    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100);
+    List<EvalReport> reports = Evaluator.evaluateFiles(models, runtime, reference, env, opt);
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();
       System.out.println(ModelFormat.REPORT_GSON.toJson(out));

@@ -1,20 +1,10 @@
 package dev.rlcompress.cli;
 
-import dev.rlcompress.compress.Part;
-import dev.rlcompress.compress.distill.Distillation;
-import dev.rlcompress.compress.prune.FineTunedPruning;
-import dev.rlcompress.compress.quantize.Calibration;
-import dev.rlcompress.eval.EvalOptions;
-import dev.rlcompress.eval.EvalReport;
-import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.onnx.OnnxExporter;
-import dev.rlcompress.onnx.OnnxImporter;
-import dev.rlcompress.train.Algorithms;
-import dev.rlcompress.util.UserError;
+import dev.rlcompress.eval.PruningStudy;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,40 +36,14 @@ final class LotteryCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "5", description = "Iterative pruning steps (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--distill-temperature", description = "Fine-tune with KL to softmax(teacher/T) (0.01 for DQN) instead of MSE on Q-values.")
-  Double distillTemperature;
+  @Mixin DistillOptions distill;
 
-  @Option(names = "--episodes", defaultValue = "100", description = "Evaluation episodes per row (default: ${DEFAULT-VALUE}).")
-  int episodes;
+  @Mixin EpisodesOption episodes;
 
   @Override
-  public Integer call() throws Exception {
-    if (ratio <= 0 || ratio >= 1) throw new UserError("--ratio must be in (0, 1)");
-    FineTunedPruning.Method m = FineTunedPruning.Method.parse(method);
-    PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
-    String env = fp32.provenance().envId();
-    List<float[]> states = Calibration.observations(fp32, env, 20, Calibration.DEFAULT_SEED, 20_000);
-    EvalOptions opt = new EvalOptions(episodes, EvalOptions.DEFAULT_SEED, true, 500, 100);
-    Distillation.Loss loss = new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature);
-    Variants v = new Variants(opt, model, env);
-    v.add("baseline", OnnxExporter.toProto(fp32));
-    PolicyModel oneShot = FineTunedPruning.pruneOnce(fp32, m, ratio, Part.ALL, false, 0);
-    v.add("one-shot", OnnxExporter.toProto(oneShot));
-    float[][] masks = m.unstructured() ? Distillation.nonzeroMasks(oneShot) : null;
-    v.add("one-shot + fine-tune", OnnxExporter.toProto(
-        Distillation.finetune(oneShot, fp32, states, Distillation.NONE, masks, steps, 1e-4, 1, loss)));
-    v.add("iterative (" + iterations + "x) + fine-tune", OnnxExporter.toProto(
-        FineTunedPruning.iterative(fp32, m, ratio, Part.ALL, false, iterations, steps / iterations, states, 1, loss)));
-    if (m.unstructured()) {
-      v.add("lottery ticket (rewind + retrain)", OnnxExporter.toProto(
-          FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(fp32.provenance()), oneShot, states, steps, 1, loss)));
-      // The control that decides the hypothesis: same mask, same retraining, random initial weights.
-      var p = fp32.provenance();
-      var other = new dev.rlcompress.model.Provenance(p.algorithm(), p.envId(), p.seed() + 7919, p.hyperparameters(), p.trainSteps(), p.compression());
-      v.add("random re-init + retrain (control)", OnnxExporter.toProto(
-          FineTunedPruning.lotteryTicket(fp32, Algorithms.initialPolicy(other), oneShot, states, steps, 1, loss)));
-    }
-    List<EvalReport> rows = v.measure();
+  public Integer call() {
+    var rows = PruningStudy.compare(model,
+        new PruningStudy.CompareOptions(method, ratio, steps, iterations, distill.value(), episodes.options()));
     System.out.print(Table.reports(rows));
     return 0;
   }

@@ -20,12 +20,15 @@ import picocli.CommandLine.Command;
       "  rlc quantize runs/cp/model.onnx --method ptsq -o q.onnx         int8 with calibration",
       "  rlc eval q.onnx runs/cp/model.onnx --reference runs/cp/model.onnx   both in one run",
       "  rlc prune runs/cp/model.onnx --method l2 --ratio 0.5 -o p.onnx  remove half the neurons",
-      "  rlc sweep-prune runs/cp/model.onnx                              best ratio by the 90% rule",
-      "  rlc demo                                                        train+export+eval on CartPole",
+      "  rlc sweep-prune runs/cp/model.onnx                              best ratio by the 90%% rule",
+      "  rlc study studies/smoke.yaml                                    a whole study, crash-safe",
+      "  rlc report studies/smoke.db -o out                              its tables and plots",
+      "  rlc demo                                                        a trained policy compressed six ways, compared",
       ""
     },
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
         LotteryCommand.class, BenchSparseCommand.class, ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class,
+        StudyCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -56,8 +59,9 @@ public final class Main implements Runnable {
       return 1;
     });
     cl.setParameterExceptionHandler((ex, args2) -> {
-      System.err.println("rlc: error: " + ex.getMessage());
-      System.err.println("try 'rlc " + (ex.getCommandLine().getCommandName().equals("rlc") ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'");
+      String cmd = ex.getCommandLine().getCommandName();
+      System.err.println("rlc: error: " + ex.getMessage().strip().replace('\n', ' ')
+          + " (see 'rlc " + (cmd.equals("rlc") ? "" : cmd + " ") + "--help')");
       return 2;
     });
     return cl.execute(args);

@@ -1,15 +1,8 @@
 package dev.rlcompress.cli;
 
-import dev.rlcompress.compress.quantize.Calibration;
-import dev.rlcompress.eval.EvalOptions;
-import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.onnx.OnnxImporter;
-import dev.rlcompress.runtime.Profiler;
+import dev.rlcompress.eval.OperatorProfile;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,25 +29,14 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PolicyModel first = OnnxImporter.read(models.get(0)).actionOnly();
-    List<float[]> obs = Calibration.observations(first, first.provenance().envId(), 5, EvalOptions.DEFAULT_SEED, 5000);
-    Map<Path, Map<String, Double>> results = new LinkedHashMap<>();
-    for (Path m : models) {
-      Profiler.perOp(m, obs, batch, Math.max(100, passes / 5)); // warm-up run
-      results.put(m, Profiler.perOp(m, obs, batch, passes));
-    }
-    TreeSet<String> ops = new TreeSet<>();
-    results.values().forEach(r -> r.keySet().stream().filter(k -> !k.startsWith("total")).forEach(ops::add));
+    OperatorProfile p = OperatorProfile.measure(models, batch, passes);
     StringBuilder sb = new StringBuilder("| operator (µs per pass, batch " + batch + ") |");
-    for (Path m : models) sb.append(' ').append(m.getFileName()).append(" |");
-    sb.append("\n|---|").append("---:|".repeat(models.size())).append('\n');
-    List<String> rows = new java.util.ArrayList<>(ops);
-    rows.add("total (kernels)");
-    rows.add("total (session run)");
-    for (String op : rows) {
+    for (Path m : p.models()) sb.append(' ').append(m.getFileName()).append(" |");
+    sb.append("\n|---|").append("---:|".repeat(p.models().size())).append('\n');
+    for (String op : p.operators()) {
       sb.append("| ").append(op).append(" |");
-      for (Path m : models) {
-        Double v = results.get(m).get(op);
+      for (Path m : p.models()) {
+        Double v = p.micros().get(m).get(op);
         sb.append(v == null ? " - |" : String.format(" %.2f |", v));
       }
       sb.append('\n');

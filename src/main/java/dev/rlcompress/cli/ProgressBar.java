@@ -9,6 +9,8 @@ import java.io.PrintStream;
  */
 final class ProgressBar implements Progress {
   private final String label;
+  /** What is counted: "steps" (training: rate and recent return shown) or e.g. "cells" (elapsed shown). */
+  private final String unit;
   private final PrintStream out = System.err;
   private final boolean tty = System.console() != null;
   private final long startNanos = System.nanoTime();
@@ -16,7 +18,12 @@ final class ProgressBar implements Progress {
   private int lastPercentLine = -1;
 
   ProgressBar(String label) {
+    this(label, "steps");
+  }
+
+  ProgressBar(String label, String unit) {
     this.label = label;
+    this.unit = unit;
   }
 
   @Override
@@ -37,10 +44,13 @@ final class ProgressBar implements Progress {
     long eta = rate > 0 ? (long) ((total - step) / rate) : 0;
     int width = 30, filled = (int) (frac * width);
     String bar = "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "");
-    String line = String.format("%s [%s] %3d%% %,d/%,d steps  %,.0f steps/s  return %s  %s  ETA %s",
-        label, bar, percent, step, total, rate,
-        Double.isNaN(recentReturn) ? "-" : String.format("%.1f", recentReturn),
-        note == null ? "" : note, duration(eta));
+    String line = unit.equals("steps")
+        ? String.format("%s [%s] %3d%% %,d/%,d steps  %,.0f steps/s  return %s  %s  ETA %s",
+            label, bar, percent, step, total, rate,
+            Double.isNaN(recentReturn) ? "-" : String.format("%.1f", recentReturn),
+            note == null ? "" : note, duration(eta))
+        : String.format("%s [%s] %3d%% %,d/%,d %s  elapsed %s  ETA %s  %s", label, bar, percent, step, total, unit,
+            duration((long) secs), step == 0 ? "-" : duration(eta), note == null ? "" : note);
     if (tty) out.print("\r" + line + "\033[K" + (done ? "\n" : ""));
     else out.println(line);
     out.flush();

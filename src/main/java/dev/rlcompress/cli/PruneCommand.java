@@ -1,27 +1,20 @@
 package dev.rlcompress.cli;
 
-import dev.rlcompress.compress.Part;
-import dev.rlcompress.compress.distill.Distillation;
-import dev.rlcompress.compress.prune.DependencyGraph;
-import dev.rlcompress.compress.prune.FineTunedPruning;
-import dev.rlcompress.compress.prune.Importance;
-import dev.rlcompress.compress.prune.StructuredPruner;
-import dev.rlcompress.compress.prune.UnstructuredPruner;
-import dev.rlcompress.compress.quantize.Calibration;
+import dev.rlcompress.compress.Calibration;
+import dev.rlcompress.compress.distill.Distiller;
+import dev.rlcompress.compress.prune.PruneMethod;
+import dev.rlcompress.compress.prune.Pruning;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.PolicyModel;
+import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.onnx.SparseStorage;
 import dev.rlcompress.util.UserError;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -68,8 +61,7 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--calibration-episodes", defaultValue = "20", description = "Episodes of the unpruned policy whose states drive fine-tuning (default: ${DEFAULT-VALUE}).")
   int episodes;
 
-  @Option(names = "--distill-temperature", description = "Fine-tune with KL to softmax(teacher/T) (0.01 for DQN, Rusu et al. 2016) instead of MSE on Q-values.")
-  Double distillTemperature;
+  @Mixin DistillOptions distill;
 
   @Option(names = "--sparse-train-steps", defaultValue = "0",
       description = "Structured: group-norm sparse training steps before pruning (the study's γ-weighted group L2; default: ${DEFAULT-VALUE}).")
@@ -84,51 +76,38 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed for random importance and fine-tuning.")
   long seed;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.onnx")
-  Path out;
+  @Mixin OutputOptions output;
 
   @Override
-  public Integer call() throws Exception {
-    FineTunedPruning.Method m = FineTunedPruning.Method.parse(method);
+  public Integer call() {
     Part p = Part.parse(part);
-    if (ratio < 0 || ratio >= 1) throw new UserError("--ratio must be in [0, 1), got " + ratio);
-    if (finetuneSteps < 0 || iterations < 1) throw new UserError("--finetune-steps must be >= 0 and --iterations >= 1");
-    if (sparse && !m.unstructured()) throw new UserError("--sparse applies to l1-unstructured pruning");
-    PolicyModel fp32 = OnnxImporter.read(model).actionOnly();
-    if (fp32.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
-      throw new UserError(model + " is quantized (" + fp32.provenance().compression() + "); prune fp32 weights, then quantize");
-    PolicyModel pruned;
-    if (sparseTrainSteps < 0) throw new UserError("--sparse-train-steps must not be negative");
-    if (sparseTrainSteps > 0 && (m.unstructured() || p != Part.ALL || iterations > 1))
-      throw new UserError("--sparse-train-steps applies to one-shot structured pruning of the whole network");
-    if (sparseTrainSteps > 0) {
-      List<float[]> states = Calibration.observations(fp32, fp32.provenance().envId(), episodes, Calibration.DEFAULT_SEED, 20_000);
-      pruned = FineTunedPruning.sparseTrainThenPrune(fp32, Importance.parse(method), ratio, states, sparseTrainSteps,
-          sparseLambda, sparseAlpha, finetuneSteps, seed,
-          new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature));
-    } else if (!m.unstructured() && p != Part.ALL) {
-      Set<String> inPart = p.select(fp32).stream().map(PolicyModel.NamedLayer::name).collect(Collectors.toSet());
-      Map<String, Double> perLayer = new HashMap<>();
-      for (DependencyGraph.Group g : DependencyGraph.groups(fp32)) {
-        String name = g.producer().name(fp32);
-        perLayer.put(name, inPart.contains(name) ? ratio : 0.0);
-      }
-      pruned = StructuredPruner.apply(fp32, StructuredPruner.plan(fp32, Importance.parse(method), ratio, perLayer, seed));
-      pruned = pruned.withProvenance(fp32.provenance().withCompression(
-          String.format("prune:structured:%s:%.2f:part=%s", method, ratio, p.label())));
-    } else if (iterations > 1 || finetuneSteps > 0) {
-      List<float[]> states = Calibration.observations(fp32, fp32.provenance().envId(), episodes, Calibration.DEFAULT_SEED, 20_000);
-      pruned = FineTunedPruning.iterative(fp32, m, ratio, p, global, iterations, finetuneSteps, states, seed,
-          new Distillation.Loss(distillTemperature == null ? Double.NaN : distillTemperature));
-    } else {
-      pruned = FineTunedPruning.pruneOnce(fp32, m, ratio, p, global, seed);
-    }
+    PruneMethod m = PruneMethod.parse(method, p, global, seed);
+    if (sparse && !(m instanceof PruneMethod.Unstructured)) throw new UserError("--sparse applies to l1-unstructured pruning");
+    Path out = output.checkedAgainst(model);
+    long inputBytes = model.toFile().length();
+    PolicyModel fp32 = OnnxImporter.read(model);
+    PolicyModel pruned = Pruning.prune(fp32, options(m, p), Calibration.Episodes.of(fp32.provenance().envId(), episodes, 20_000));
     var proto = OnnxExporter.toProto(pruned);
     if (sparse) proto = SparseStorage.toSparse(proto, 0.0);
     OnnxExporter.write(proto, out);
-    System.out.printf("wrote %s: %,d parameters (was %,d), weight sparsity %.1f%%, %,d bytes (was %,d)%n", out,
-        pruned.parameterCount(), fp32.parameterCount(), 100 * UnstructuredPruner.sparsity(pruned), Files.size(out), Files.size(model));
-    System.out.println("step: " + pruned.provenance().compression().getLast());
+    ModelStats before = ModelStats.of(OnnxExporter.toProto(fp32.actionOnly()), inputBytes), after = ModelStats.of(proto, out.toFile().length());
+    System.out.printf("wrote %s: %,d parameters (was %,d), sparsity %.1f%% (zeros among weights and biases, as eval counts), %,d bytes (was %,d)%n",
+        out, after.params(), before.params(), 100 * after.sparsity(), after.sizeBytes(), inputBytes);
+    System.out.println("step: " + pruned.provenance().compression().getLast().describe());
     return 0;
+  }
+
+  /** The pipeline record the flags describe; combinations the pipelines do not have are refused. */
+  private Pruning.Options options(PruneMethod m, Part p) {
+    Distiller.Config ft = Distiller.Config.of(finetuneSteps, 1e-4).withTemperature(distill.value()).withSeed(seed);
+    if (sparseTrainSteps < 0) throw new UserError("--sparse-train-steps must not be negative");
+    if (sparseTrainSteps > 0) {
+      if (!(m instanceof PruneMethod.Structured st) || p != Part.ALL || iterations > 1)
+        throw new UserError("--sparse-train-steps applies to one-shot structured pruning of the whole network");
+      return new Pruning.Options.SparseTrained(st.importance(), ratio, new Pruning.SparseTraining(sparseTrainSteps, sparseLambda, sparseAlpha), ft);
+    }
+    if (iterations < 1) throw new UserError("--iterations must be at least 1");
+    if (iterations > 1 || finetuneSteps > 0) return new Pruning.Options.FineTuned(m, ratio, iterations, ft);
+    return new Pruning.Options.OneShot(m, ratio);
   }
 }

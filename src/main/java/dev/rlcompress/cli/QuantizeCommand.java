@@ -1,18 +1,20 @@
 package dev.rlcompress.cli;
-import dev.rlcompress.compress.Part;
 
+import dev.rlcompress.compress.Calibration;
 import dev.rlcompress.compress.quantize.Observer;
-
+import dev.rlcompress.compress.quantize.QuantOptions;
 import dev.rlcompress.compress.quantize.Quantizer;
+import dev.rlcompress.model.CompressionStep;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.runtime.GraphInspector;
 import dev.rlcompress.util.UserError;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,39 +69,49 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--center-outputs", description = "Subtract the mean over actions in the last layer first (exact for greedy and softmax policies; shrinks int8 scales).")
   boolean centerOutputs;
 
-  @Option(names = "--distill-temperature", description = "qat/binary: fine-tune with KL to softmax(teacher/T) (Rusu et al. 2016; 0.01 for DQN) instead of MSE on Q-values. Outputs become action scores.")
-  Double distillTemperature;
+  @Mixin DistillOptions distill;
 
   @Option(names = "--env", description = "Environment for calibration (default: the model's).")
   String env;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.onnx", description = "Where to write the quantized model.")
-  Path out;
+  @Mixin OutputOptions output;
 
   @Override
-  public Integer call() throws Exception {
-    Quantizer.Method m = Quantizer.Method.parse(method);
-    Observer obs = Observer.parse(observer);
+  public Integer call() {
     Part p = Part.parse(part);
-    if (calibrationEpisodes <= 0) throw new UserError("--calibration-episodes must be at least 1");
-    if (finetuneSteps < 0) throw new UserError("--finetune-steps must not be negative");
+    Path out = output.checkedAgainst(model);
+    long inputBytes = model.toFile().length();
     PolicyModel fp32 = OnnxImporter.read(model);
     String envId = env != null ? env : fp32.provenance().envId();
-    Quantizer.Spec d = Quantizer.Spec.defaults(m, envId);
-    Quantizer.Spec spec = new Quantizer.Spec(m, p, perChannel, obs, envId, calibrationEpisodes, d.calibrationSeed(),
-        d.maxCalibrationStates(), blockSize, fullFp16, finetuneSteps, d.finetuneLr(), equalizeInputs, centerOutputs,
-        distillTemperature == null ? Double.NaN : distillTemperature);
-    Quantizer.Result r;
-    try {
-      r = Quantizer.quantize(fp32, spec);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
-    }
+    Quantizer.Result r = Quantizer.quantize(fp32, options(p),
+        Calibration.Episodes.of(envId, calibrationEpisodes, 10_000));
     OnnxExporter.write(r.policy().toProto(), out);
-    System.out.printf("wrote %s (%,d bytes, fp32 original %,d bytes)%n", out, Files.size(out), Files.size(model));
-    System.out.println("step: " + r.policy().model().provenance().compression().getLast());
+    System.out.printf("wrote %s (%,d bytes, fp32 original %,d bytes)%n", out, out.toFile().length(), inputBytes);
+    for (CompressionStep step : r.policy().model().provenance().compression()) System.out.println("step: " + step.describe());
     if (r.packedWeightBytes() >= 0) System.out.printf("bit-packed weights would take %,d bytes%n", r.packedWeightBytes());
     System.out.println("ONNX Runtime executes: " + GraphInspector.optimizedOps(out));
     return 0;
+  }
+
+  /** The method's option record from the flags; flags that do not fit the method are refused. */
+  private QuantOptions options(Part p) {
+    QuantOptions d = Quantizer.defaults(method);
+    if (equalizeInputs && !(d instanceof QuantOptions.Ptdq || d instanceof QuantOptions.Ptsq))
+      throw new UserError("--equalize-inputs applies to ptdq and ptsq");
+    if (fullFp16 && !(d instanceof QuantOptions.Fp16)) throw new UserError("--full-fp16 applies to fp16");
+    if (fullFp16 && p != Part.ALL) throw new UserError("--full-fp16 runs the whole graph in fp16; it takes no --part");
+    if (distill.temperature != null && !(d instanceof QuantOptions.Qat || d instanceof QuantOptions.Binary))
+      throw new UserError("--distill-temperature applies to qat and binary");
+    return switch (d) {
+      case QuantOptions.Ptdq x -> new QuantOptions.Ptdq(p, perChannel, equalizeInputs, centerOutputs);
+      case QuantOptions.Ptsq x -> new QuantOptions.Ptsq(p, perChannel, Observer.parse(observer), equalizeInputs, centerOutputs);
+      case QuantOptions.Fp16 x -> fullFp16 ? new QuantOptions.Fp16Graph(centerOutputs) : new QuantOptions.Fp16(p, centerOutputs);
+      case QuantOptions.Fp16Graph x -> x;
+      case QuantOptions.Int4 x -> new QuantOptions.Int4(p, blockSize, centerOutputs);
+      case QuantOptions.Qat x -> new QuantOptions.Qat(p, perChannel, Observer.parse(observer),
+          x.finetune().withSteps(finetuneSteps).withTemperature(distill.value()), centerOutputs);
+      case QuantOptions.Binary x -> new QuantOptions.Binary(p, x.finetune().withSteps(finetuneSteps).withTemperature(distill.value()),
+          centerOutputs);
+    };
   }
 }

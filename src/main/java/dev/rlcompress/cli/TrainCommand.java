@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--algo", required = true, description = "Algorithm: ${COMPLETION-CANDIDATES}.", completionCandidates = Algos.class)
   String algo;
 
-  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs').")
+  @Option(names = "--env", required = true, description = "Environment id (see 'rlc envs'), optionally with options: LunarLander-v3[enable_wind=true].")
   String env;
 
   @Option(names = "--steps", description = "Environment steps (default: the environment's tuned n_timesteps).")
@@ -103,11 +103,7 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("hyperparameters", r.model().provenance().hyperparameters());
     byte[] json = new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(summary)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    try {
-      OnnxExporter.write(r.model().actionOnly(), model);
-      Files2.writeAtomically(out.resolve("train.json"), json);
-    } catch (java.io.IOException e) {
-      throw new UserError("cannot write the trained model to " + out + ": " + e.getMessage());
-    }
+    OnnxExporter.write(r.model().actionOnly(), model);
+    Files2.writeAtomically(out.resolve("train.json"), json);
   }
 }

@@ -1,16 +1,20 @@
 package dev.rlcompress.env;
 
-import java.util.SplittableRandom;
+import dev.rlcompress.env.random.Generator;
 
 /**
  * Shared mechanics for every environment: the seeded generator, the time limit and the checks on the
  * action type. Subclasses implement only their dynamics.
+ *
+ * <p>The generator is NumPy's, seeded as Gymnasium seeds {@code env.np_random} on
+ * {@code reset(seed=s)} ({@link Generator#seeded}), so that a subclass that draws what Gymnasium's
+ * reset draws, in the same order, starts where Gymnasium starts.
  */
 public abstract class AbstractEnv implements Env {
   private final String id;
   private final int maxEpisodeSteps;
   private final double successThreshold;
-  protected SplittableRandom rng = new SplittableRandom(0);
+  private Generator npRandom = Generator.seeded(0); // Gymnasium would pick a random seed; 0 keeps runs reproducible
   private int elapsed;
   private boolean needsReset = true;
 
@@ -37,7 +41,7 @@ public abstract class AbstractEnv implements Env {
 
   @Override
   public final float[] reset(long seed) {
-    rng = new SplittableRandom(seed);
+    npRandom = Generator.seeded(seed);
     return reset();
   }
 
@@ -86,8 +90,11 @@ public abstract class AbstractEnv implements Env {
   /** Dynamics; {@code discrete} is the action for discrete envs, {@code continuous} for Box envs. */
   protected abstract Step doStep(int discrete, float[] continuous);
 
-  /** Uniform sample in [lo, hi). */
-  protected final double uniform(double lo, double hi) {
-    return lo + (hi - lo) * rng.nextDouble();
+  /**
+   * Gymnasium's {@code self.np_random}: re-created by {@link #reset(long)}, continued by
+   * {@link #reset()} and by steps that draw.
+   */
+  protected final Generator npRandom() {
+    return npRandom;
   }
 }

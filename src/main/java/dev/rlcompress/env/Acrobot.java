@@ -33,6 +33,11 @@ public final class Acrobot extends AbstractEnv {
   }
 
   /** Sets [theta1, theta2, dtheta1, dtheta2] directly; used by tests. */
+  /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
+  double[] state() {
+    return s.clone();
+  }
+
   public void setState(double t1, double t2, double d1, double d2) {
     s[0] = t1;
     s[1] = t2;
@@ -42,7 +47,9 @@ public final class Acrobot extends AbstractEnv {
 
   @Override
   protected float[] doReset() {
-    for (int i = 0; i < 4; i++) s[i] = uniform(-0.1, 0.1);
+    // Gymnasium: uniform(-0.1, 0.1, size=(4,)).astype(np.float32): the state starts in float precision
+    double[] u = npRandom().uniform(-0.1, 0.1, 4);
+    for (int i = 0; i < 4; i++) s[i] = (float) u[i];
     return obs();
   }
 

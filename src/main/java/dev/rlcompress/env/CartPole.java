@@ -33,6 +33,11 @@ public final class CartPole extends AbstractEnv {
   }
 
   /** Sets the physical state directly; used by tests that pin dynamics to known transitions. */
+  /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
+  double[] state() {
+    return new double[] {x, xDot, theta, thetaDot};
+  }
+
   public void setState(double x, double xDot, double theta, double thetaDot) {
     this.x = x;
     this.xDot = xDot;
@@ -42,10 +47,11 @@ public final class CartPole extends AbstractEnv {
 
   @Override
   protected float[] doReset() {
-    x = uniform(-0.05, 0.05);
-    xDot = uniform(-0.05, 0.05);
-    theta = uniform(-0.05, 0.05);
-    thetaDot = uniform(-0.05, 0.05);
+    double[] s = npRandom().uniform(-0.05, 0.05, 4); // Gymnasium: uniform(-0.05, 0.05, size=(4,))
+    x = s[0];
+    xDot = s[1];
+    theta = s[2];
+    thetaDot = s[3];
     return obs();
   }
 

@@ -30,17 +30,27 @@ public final class EnvOptions {
   }
 
   public double number(String key, double def, double min, double max) {
+    double x = parseNumber(key, def);
+    if (!(x >= min && x <= max))
+      throw new UserError(spec.id() + " option " + key + " must be in [" + min + ", " + max + "], got " + spec.options().get(key));
+    return x;
+  }
+
+  private double parseNumber(String key, double def) {
     known.add(key);
     String v = spec.options().get(key);
     if (v == null) return def;
-    double x;
     try {
-      x = Double.parseDouble(v);
+      return Double.parseDouble(v);
     } catch (NumberFormatException e) {
       throw new UserError(spec.id() + " option " + key + " must be a number, got '" + v + "'");
     }
-    if (!(x >= min && x <= max))
-      throw new UserError(spec.id() + " option " + key + " must be in [" + min + ", " + max + "], got " + v);
+  }
+
+  /** Any finite number, for options Gymnasium takes unbounded (it may only warn outside a range). */
+  public double finite(String key, double def) {
+    double x = parseNumber(key, def);
+    if (!Double.isFinite(x)) throw new UserError(spec.id() + " option " + key + " must be a finite number, got " + spec.options().get(key));
     return x;
   }
 

@@ -19,8 +19,9 @@ public final class Envs {
     REGISTRY.put("MountainCar-v0", o -> MountainCar.discrete());
     REGISTRY.put("MountainCarContinuous-v0", o -> MountainCar.continuous());
     REGISTRY.put("Pendulum-v1", o -> new Pendulum());
-    REGISTRY.put("LunarLander-v3", o -> LunarLander.discrete());
-    REGISTRY.put("LunarLanderContinuous-v3", o -> LunarLander.continuous());
+    REGISTRY.put("LunarLander-v3", o -> new LunarLander("LunarLander-v3", LunarLander.Config.of(o, false)));
+    REGISTRY.put("LunarLanderContinuous-v3",
+        o -> new LunarLander("LunarLanderContinuous-v3", LunarLander.Config.of(o, true)));
   }
 
   private Envs() {}

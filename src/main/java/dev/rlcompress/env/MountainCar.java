@@ -43,6 +43,11 @@ public final class MountainCar extends AbstractEnv {
   }
 
   /** Sets position and velocity directly; used by tests. */
+  /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
+  double[] state() {
+    return new double[] {position, velocity};
+  }
+
   public void setState(double position, double velocity) {
     this.position = position;
     this.velocity = velocity;
@@ -50,7 +55,7 @@ public final class MountainCar extends AbstractEnv {
 
   @Override
   protected float[] doReset() {
-    position = uniform(-0.6, -0.4);
+    position = npRandom().uniform(-0.6, -0.4);
     velocity = 0.0;
     return observation();
   }

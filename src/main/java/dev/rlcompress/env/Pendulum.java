@@ -29,6 +29,11 @@ public final class Pendulum extends AbstractEnv {
   }
 
   /** Sets angle and angular velocity directly; used by tests. */
+  /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
+  double[] state() {
+    return new double[] {th, thDot};
+  }
+
   public void setState(double th, double thDot) {
     this.th = th;
     this.thDot = thDot;
@@ -36,8 +41,10 @@ public final class Pendulum extends AbstractEnv {
 
   @Override
   protected float[] doReset() {
-    th = uniform(-Math.PI, Math.PI);
-    thDot = uniform(-1, 1);
+    // Gymnasium: uniform(low=-high, high=high) with high = [pi, 1], one array draw
+    double[] s = npRandom().uniform(new double[] {-Math.PI, -1}, new double[] {Math.PI, 1});
+    th = s[0];
+    thDot = s[1];
     return obs();
   }
 

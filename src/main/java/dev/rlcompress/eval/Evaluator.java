@@ -5,8 +5,10 @@ import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Rollouts;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.model.Actions;
+import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.runtime.Policy;
 import dev.rlcompress.util.UserError;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,28 +23,49 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  /** How a model appears in reports: its path, and the engine when it is not ONNX Runtime. */
+  /** How a model appears in reports: its name, and the engine when it is not ONNX Runtime. */
   public static String label(Policy p) {
-    return p.path() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]");
+    return p.name() + (p.runtime().equals("ort") ? "" : " [" + p.runtime() + "]");
+  }
+
+  /**
+   * Evaluates model files together ({@link #evaluateAll}): the environment is {@code envId}, or when
+   * null the one the first model's provenance names.
+   *
+   * @param reference model to measure action agreement against; null for none
+   */
+  public static List<EvalReport> evaluateFiles(List<Path> models, String runtime, Path reference, String envId, EvalOptions opt) {
+    if (models.isEmpty()) throw new UserError("no model to evaluate");
+    List<Policy> open = new ArrayList<>();
+    try (Policy ref = reference == null ? null : Policy.load(reference, "ort")) {
+      for (Path model : models) open.add(Policy.load(model, runtime));
+      String env = envId != null ? envId : open.get(0).provenance().envId();
+      if (env == null || env.isEmpty()) throw new UserError(models.get(0) + " names no environment; pass --env");
+      List<String> labels = new ArrayList<>();
+      for (Policy p : open) labels.add(label(p));
+      return evaluateAll(open, labels, env, opt, ref);
+    } finally {
+      for (Policy p : open) p.close();
+    }
   }
 
   /** Checks that {@code p} fits {@code env}'s observation and action spaces; fails with one clear line. */
   public static void checkCompatible(Policy p, Env env) {
     int obs = env.observationSpace().flatSize();
     if (p.inputSize() != obs)
-      throw new UserError(p.path() + " expects observations of " + p.inputSize() + " values but " + env.id()
+      throw new UserError(p.name() + " expects observations of " + p.inputSize() + " values but " + env.id()
           + " produces " + obs);
     Space a = env.actionSpace();
     if (a instanceof Space.Discrete d) {
       if (!p.actionHead().isDiscrete())
-        throw new UserError(p.path() + " has a continuous-action head but " + env.id() + " has discrete actions");
+        throw new UserError(p.name() + " has a continuous-action head but " + env.id() + " has discrete actions");
       if (p.outputSize() != d.n())
-        throw new UserError(p.path() + " outputs " + p.outputSize() + " actions but " + env.id() + " has " + d.n());
+        throw new UserError(p.name() + " outputs " + p.outputSize() + " actions but " + env.id() + " has " + d.n());
     } else {
       if (p.actionHead().isDiscrete())
-        throw new UserError(p.path() + " has a discrete-action head but " + env.id() + " has continuous actions");
+        throw new UserError(p.name() + " has a discrete-action head but " + env.id() + " has continuous actions");
       if (p.outputSize() != a.flatSize())
-        throw new UserError(p.path() + " outputs " + p.outputSize() + " action dimensions but " + env.id()
+        throw new UserError(p.name() + " outputs " + p.outputSize() + " action dimensions but " + env.id()
             + " has " + a.flatSize());
     }
   }
@@ -76,7 +99,7 @@ public final class Evaluator {
       b1 = Latency.batch1Micros(p, set, 2000);
       b100 = Latency.batchMillis(p, set, opt.batch(), opt.passes());
     }
-    ModelStats ms = ModelStats.of(p.path());
+    ModelStats ms = p.stats();
     return new EvalReport(label(p), envId, eps.length, Stats.mean(returns), Stats.std(returns),
         ci[0], ci[1], success, agree[0], agree[1], agree[2], agree[3], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
         ms.sizeBytes(), ms.params(), ms.sparsity());
@@ -90,7 +113,7 @@ public final class Evaluator {
    */
   public static List<EvalReport> evaluateAll(List<? extends Policy> ps, List<String> labels, String envId,
       EvalOptions opt, Policy reference) {
-    EvalOptions noLatency = new EvalOptions(opt.episodes(), opt.seed(), false, opt.passes(), opt.batch());
+    EvalOptions noLatency = opt.withoutLatency();
     List<EvalReport> out = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) out.add(evaluate(ps.get(i), envId, noLatency, reference).withModel(labels.get(i)));
     if (!opt.latency()) return out;

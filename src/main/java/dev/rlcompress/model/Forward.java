@@ -24,18 +24,18 @@ public final class Forward {
    * activation statistics for pruning use this. Returns the head's layers' output, before the head
    * kind's output stage ({@link HeadKind#finish}).
    */
-  public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<String, float[]> inputs) {
+  public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<LayerId, float[]> inputs) {
     float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
     int[] s = m.inputShape();
     for (int i = 0; i < m.trunk().size(); i++) {
       Layer l = m.trunk().get(i);
-      inputs.accept("trunk." + i, x);
+      inputs.accept(LayerId.trunk(i), x);
       x = apply(l, x, s);
       s = Shapes.propagate(s, java.util.List.of(l), "");
     }
     for (int i = 0; i < head.layers().size(); i++) {
       Layer l = head.layers().get(i);
-      inputs.accept(head.name() + "." + i, x);
+      inputs.accept(LayerId.of(head, i), x);
       x = apply(l, x, s);
       s = Shapes.propagate(s, java.util.List.of(l), "");
     }
@@ -93,27 +93,10 @@ public final class Forward {
   }
 
   static float[] conv(Layer.Conv2d c, float[] x, int h, int w) {
-    int oh = c.outSize(h), ow = c.outSize(w), k = c.kernel(), inC = c.inChannels();
-    float[] y = new float[c.outChannels() * oh * ow];
-    for (int oc = 0; oc < c.outChannels(); oc++) {
-      for (int oy = 0; oy < oh; oy++) {
-        for (int ox = 0; ox < ow; ox++) {
-          float acc = 0f;
-          for (int ic = 0; ic < inC; ic++) {
-            for (int ky = 0; ky < k; ky++) {
-              int iy = oy * c.stride() - c.padding() + ky;
-              if (iy < 0 || iy >= h) continue;
-              for (int kx = 0; kx < k; kx++) {
-                int ix = ox * c.stride() - c.padding() + kx;
-                if (ix < 0 || ix >= w) continue;
-                acc += c.weight()[((oc * inC + ic) * k + ky) * k + kx] * x[(ic * h + iy) * w + ix];
-              }
-            }
-          }
-          y[(oc * oh + oy) * ow + ox] = acc + c.bias()[oc];
-        }
-      }
-    }
-    return y;
+    int per = c.outSize(h) * c.outSize(w);
+    float[] acc = new float[c.outChannels() * per];
+    c.forEachTap(h, w, (o, wi, xi) -> acc[o] += c.weight()[wi] * x[xi]);
+    for (int o = 0; o < acc.length; o++) acc[o] += c.bias()[o / per];
+    return acc;
   }
 }

@@ -88,6 +88,35 @@ public sealed interface Layer permits Layer.Linear, Layer.Conv2d, Layer.Activati
       return (in + 2 * padding - kernel) / stride + 1;
     }
 
+    /** One multiply of a convolution: output element, weight element and input element (flat NCHW indices). */
+    public interface Tap {
+      void accept(int out, int weight, int input);
+    }
+
+    /**
+     * Visits every multiply of this convolution over an h×w input, in output order and, within an
+     * output, input channel, kernel row, kernel column; taps that fall in the padding are skipped. The
+     * one loop nest that float and integer convolutions share.
+     */
+    public void forEachTap(int h, int w, Tap tap) {
+      int oh = outSize(h), ow = outSize(w);
+      for (int oc = 0; oc < outChannels; oc++)
+        for (int oy = 0; oy < oh; oy++)
+          for (int ox = 0; ox < ow; ox++) {
+            int out = (oc * oh + oy) * ow + ox;
+            for (int ic = 0; ic < inChannels; ic++)
+              for (int ky = 0; ky < kernel; ky++) {
+                int iy = oy * stride - padding + ky;
+                if (iy < 0 || iy >= h) continue;
+                for (int kx = 0; kx < kernel; kx++) {
+                  int ix = ox * stride - padding + kx;
+                  if (ix < 0 || ix >= w) continue;
+                  tap.accept(out, ((oc * inChannels + ic) * kernel + ky) * kernel + kx, (ic * h + iy) * w + ix);
+                }
+              }
+          }
+    }
+
     @Override
     public long parameterCount() {
       return (long) weight.length + bias.length;

@@ -61,16 +61,70 @@ public record PolicyModel(
     return new PolicyModel(inputShape, normalization, trunk, heads, p);
   }
 
-  /** A layer with the name the exporter gives it ("trunk.3", "q.0"). */
-  public record NamedLayer(String name, Layer layer) {}
+  /** A layer with its place in the model (the name the exporter gives it). */
+  public record NamedLayer(LayerId id, Layer layer) {}
 
   /** The trunk and the action head in execution order, named as in the exported graph. */
   public List<NamedLayer> actionPath() {
     List<NamedLayer> out = new ArrayList<>();
-    for (int i = 0; i < trunk.size(); i++) out.add(new NamedLayer("trunk." + i, trunk.get(i)));
+    for (int i = 0; i < trunk.size(); i++) out.add(new NamedLayer(LayerId.trunk(i), trunk.get(i)));
     Head h = actionHead();
-    for (int i = 0; i < h.layers().size(); i++) out.add(new NamedLayer(h.name() + "." + i, h.layers().get(i)));
+    for (int i = 0; i < h.layers().size(); i++) out.add(new NamedLayer(LayerId.of(h, i), h.layers().get(i)));
     return out;
+  }
+
+  /** The layer at {@code id}. */
+  public Layer layer(LayerId id) {
+    if (id.inTrunk()) return trunk.get(id.index());
+    for (Head h : heads) if (h.name().equals(id.branch())) return h.layers().get(id.index());
+    throw new IllegalArgumentException("no layer " + id);
+  }
+
+  /**
+   * The same model with every layer replaced by {@code f(id, layer)} (trunk and all heads): the one
+   * place compression passes rebuild a model layer by layer.
+   */
+  public PolicyModel mapLayers(java.util.function.BiFunction<LayerId, Layer, Layer> f) {
+    List<Layer> t = new ArrayList<>();
+    for (int i = 0; i < trunk.size(); i++) t.add(f.apply(LayerId.trunk(i), trunk.get(i)));
+    List<Head> hs = new ArrayList<>();
+    for (Head h : heads) {
+      List<Layer> ls = new ArrayList<>();
+      for (int i = 0; i < h.layers().size(); i++) ls.add(f.apply(LayerId.of(h, i), h.layers().get(i)));
+      hs.add(new Head(h.name(), h.kind(), ls));
+    }
+    return new PolicyModel(inputShape, normalization, t, hs, provenance);
+  }
+
+  /**
+   * The first weight, bias or normalization constant that is NaN or infinite, named as in the graph
+   * (e.g. {@code "q.0.weight"}); null when all are finite. Such a model computes nothing meaningful.
+   */
+  public String firstNonFinite() {
+    if (normalization != null) {
+      if (!Weights.finite(normalization.mean())) return "norm.mean";
+      if (!Weights.finite(normalization.std())) return "norm.std";
+    }
+    for (NamedLayer n : allNamed()) {
+      if (!Weights.finite(Layer.weights(n.layer()))) return n.id() + ".weight";
+      if (!Weights.finite(Layer.bias(n.layer()))) return n.id() + ".bias";
+    }
+    return null;
+  }
+
+  /** Fails with one user-facing line when {@link #firstNonFinite()} finds a value; {@code what} names the model. */
+  public PolicyModel requireFinite(String what) {
+    String bad = firstNonFinite();
+    if (bad != null) throw new dev.rlcompress.util.UserError(what + " has non-finite values (NaN or Inf) in " + bad);
+    return this;
+  }
+
+  /** Every layer with its id: trunk, then each head's layers. */
+  public List<NamedLayer> allNamed() {
+    List<NamedLayer> all = new ArrayList<>();
+    for (int i = 0; i < trunk.size(); i++) all.add(new NamedLayer(LayerId.trunk(i), trunk.get(i)));
+    for (Head h : heads) for (int i = 0; i < h.layers().size(); i++) all.add(new NamedLayer(LayerId.of(h, i), h.layers().get(i)));
+    return all;
   }
 
   /** Every layer in execution order: trunk, then each head's layers. */

@@ -16,16 +16,26 @@ public record Provenance(
     long seed,
     Map<String, String> hyperparameters,
     long trainSteps,
-    List<String> compression) {
+    List<CompressionStep> compression) {
 
   public Provenance {
     hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     compression = List.copyOf(compression);
   }
 
-  public Provenance withCompression(String step) {
-    List<String> c = new ArrayList<>(compression);
+  public Provenance withCompression(CompressionStep step) {
+    List<CompressionStep> c = new ArrayList<>(compression);
     c.add(step);
     return new Provenance(algorithm, envId, seed, hyperparameters, trainSteps, c);
+  }
+
+  /** The same training run record with another seed (e.g. a re-initialisation control). */
+  public Provenance withSeed(long otherSeed) {
+    return new Provenance(algorithm, envId, otherSeed, hyperparameters, trainSteps, compression);
+  }
+
+  /** Whether some step stored the weights in a quantized form (they are no longer the fp32 originals). */
+  public boolean quantized() {
+    return compression.stream().anyMatch(s -> s instanceof CompressionStep.Quantization);
   }
 }

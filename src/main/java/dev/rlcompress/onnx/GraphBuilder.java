@@ -62,12 +62,6 @@ public final class GraphBuilder {
     return raw(name, TensorProto.DataType.FLOAT_VALUE, b.array(), dims);
   }
 
-  public String int64s(String name, long[] data, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-    b.asLongBuffer().put(data);
-    return raw(name, TensorProto.DataType.INT64_VALUE, b.array(), dims);
-  }
-
   /** An initializer from raw little-endian bytes of the given ONNX element type. */
   public String raw(String name, int elemType, byte[] bytes, long... dims) {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(elemType).setRawData(ByteString.copyFrom(bytes));

@@ -5,9 +5,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.Files2;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ public final class OnnxExporter {
   /** How a weighted layer is emitted; the default writes fp32 Gemm/Conv, quantizers substitute their own. */
   public interface LayerWriter {
     /** Emits {@code layer} reading {@code input}; returns the output tensor name. */
-    String write(GraphBuilder g, Layer layer, String prefix, String input, int[] inputShape);
+    String write(GraphBuilder g, Layer layer, LayerId prefix, String input, int[] inputShape);
   }
 
   public static final LayerWriter FP32 = OnnxExporter::writeFp32;
@@ -39,6 +39,7 @@ public final class OnnxExporter {
    * @param microsoftOps whether the writer uses com.microsoft contrib ops
    */
   public static ModelProto toProto(PolicyModel m, LayerWriter writer, boolean microsoftOps) {
+    m.requireFinite("the model to export");
     GraphBuilder g = new GraphBuilder("policy");
     Object[] inDims = new Object[m.inputShape().length + 1];
     inDims[0] = "batch";
@@ -57,7 +58,7 @@ public final class OnnxExporter {
       x = g.node("Clip", new String[] {x, lo, hi}, g.fresh("normalized"));
     }
     int[] shape = m.inputShape();
-    x = writeLayers(g, m.trunk(), "trunk", x, shape, writer);
+    x = writeLayers(g, m.trunk(), LayerId.TRUNK, x, shape, writer);
     int[] trunkShape = shape;
     for (Layer l : m.trunk()) trunkShape = Forward.shapeAfter(l, trunkShape);
     for (Head h : m.heads()) {
@@ -73,11 +74,11 @@ public final class OnnxExporter {
   }
 
   private static String writeLayers(
-      GraphBuilder g, List<Layer> layers, String prefix, String x, int[] shape, LayerWriter writer) {
+      GraphBuilder g, List<Layer> layers, String branch, String x, int[] shape, LayerWriter writer) {
     int[] s = shape;
     for (int i = 0; i < layers.size(); i++) {
       Layer l = layers.get(i);
-      String p = prefix + "." + i;
+      LayerId p = new LayerId(branch, i);
       x = switch (l) {
         case Layer.Linear lin -> writer.write(g, lin, p, x, s);
         case Layer.Conv2d c -> writer.write(g, c, p, x, s);
@@ -114,7 +115,7 @@ public final class OnnxExporter {
     };
   }
 
-  private static String writeFp32(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
+  private static String writeFp32(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
     return switch (layer) {
       case Layer.Linear lin -> {
         String w = g.floats(p + ".weight", lin.weight(), lin.out(), lin.in());
@@ -142,12 +143,12 @@ public final class OnnxExporter {
   }
 
   /** Writes the fp32 model to {@code path} atomically. */
-  public static void write(PolicyModel m, Path path) throws IOException {
+  public static void write(PolicyModel m, Path path) {
     write(toProto(m), path);
   }
 
   /** Writes any model proto atomically: a crash never leaves a half-written file at {@code path}. */
-  public static void write(ModelProto proto, Path path) throws IOException {
+  public static void write(ModelProto proto, Path path) {
     Files2.writeAtomically(path, proto.toByteArray());
   }
 }

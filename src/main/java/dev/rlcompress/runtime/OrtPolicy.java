@@ -6,15 +6,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.gson.JsonParser;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.onnx.ModelFormat;
+import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.model.Provenance;
 import dev.rlcompress.util.UserError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,8 @@ import java.util.Set;
 public final class OrtPolicy implements Policy {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-  private final Path path;
+  private final String name;
+  private final ModelStats stats;
   private final OrtSession session;
   private final OrtSession.SessionOptions sessionOptions;
   private final Map<String, String> metadata;
@@ -38,16 +40,14 @@ public final class OrtPolicy implements Policy {
   private final int inputSize;
   private final int outputSize;
   private final Set<String> requested;
-  private FloatBuffer buffer;
-  private int bufferBatch;
 
-  private OrtPolicy(Path path, OrtSession session, OrtSession.SessionOptions sessionOptions) throws OrtException {
-    this.path = path;
+  private OrtPolicy(String name, ModelProto proto, long sizeBytes, OrtSession session, OrtSession.SessionOptions sessionOptions)
+      throws OrtException {
+    this.name = name;
     this.session = session;
     this.sessionOptions = sessionOptions;
-    this.metadata = session.getMetadata().getCustomMetadata();
-    if (!metadata.containsKey(ModelFormat.ACTION_OUTPUT))
-      throw new UserError(path + " has no rl-compress metadata (rlc.action_output); export it with rlc");
+    this.metadata = ModelFormat.toMap(proto.getMetadataPropsList());
+    this.stats = ModelStats.of(proto, sizeBytes);
     this.actionOutput = metadata.get(ModelFormat.ACTION_OUTPUT);
     this.actionHead = ModelFormat.headKind(JsonParser.parseString(metadata.get(ModelFormat.ACTION_HEAD)).getAsJsonObject());
     this.inputShape = ModelFormat.GSON.fromJson(metadata.get(ModelFormat.INPUT_SHAPE), int[].class);
@@ -55,22 +55,43 @@ public final class OrtPolicy implements Policy {
     for (int d : inputShape) n *= d;
     this.inputSize = n;
     NodeInfo out = session.getOutputInfo().get(actionOutput);
-    if (out == null) throw new UserError(path + " has no output named " + actionOutput);
+    if (out == null) throw new UserError(name + ": graph and metadata disagree: the graph has no output named " + actionOutput);
     long[] shape = ((TensorInfo) out.getInfo()).getShape();
     this.outputSize = (int) shape[shape.length - 1];
     this.requested = Set.of(actionOutput);
   }
 
-  /** Opens a model with the measurement session options. */
+  /** Opens a model file with the measurement session options. */
   public static OrtPolicy load(Path path) {
-    if (!Files.isRegularFile(path)) throw new UserError("model file not found: " + path);
+    ModelFile f = ModelFile.read(path);
+    return open(f.proto(), path.toString(), f.sizeBytes());
+  }
+
+  /**
+   * Opens a parsed model: checks that its metadata describes the graph (one clear line when the graph's
+   * input is not the metadata's observation shape), then hands the bytes to ONNX Runtime.
+   */
+  static OrtPolicy open(ModelProto proto, String name, long sizeBytes) {
+    Map<String, String> md = ModelFormat.toMap(proto.getMetadataPropsList());
+    if (!md.containsKey(ModelFormat.ACTION_OUTPUT) || !md.containsKey(ModelFormat.INPUT_SHAPE) || !md.containsKey(ModelFormat.ACTION_HEAD))
+      throw new UserError(name + " has no rl-compress metadata (rlc.action_output); export it with rlc");
+    int[] shape;
+    try {
+      shape = ModelFormat.GSON.fromJson(md.get(ModelFormat.INPUT_SHAPE), int[].class);
+      ModelFormat.headKind(JsonParser.parseString(md.get(ModelFormat.ACTION_HEAD)).getAsJsonObject());
+    } catch (RuntimeException e) {
+      throw new UserError(name + ": unreadable rl-compress metadata (" + e.getMessage() + ")");
+    }
+    ModelFormat.checkGraphInput(proto, shape, name);
+    String bad = ModelFormat.firstNonFinite(proto);
+    if (bad != null) throw new UserError(name + " has non-finite values (NaN or Inf) in " + bad);
     OrtSession.SessionOptions o = null;
     try {
       o = options(null);
-      return new OrtPolicy(path, ENV.createSession(path.toString(), o), o);
+      return new OrtPolicy(name, proto, sizeBytes, ENV.createSession(proto.toByteArray(), o), o);
     } catch (OrtException e) {
       if (o != null) o.close();
-      throw new UserError(path + " cannot be loaded by ONNX Runtime: " + firstLine(e.getMessage()));
+      throw new UserError(name + " cannot be loaded by ONNX Runtime: " + firstLine(e.getMessage()));
     }
   }
 
@@ -98,8 +119,12 @@ public final class OrtPolicy implements Policy {
     return "ort";
   }
 
-  public Path path() {
-    return path;
+  public String name() {
+    return name;
+  }
+
+  public ModelStats stats() {
+    return stats;
   }
 
   public Map<String, String> metadata() {
@@ -142,19 +167,8 @@ public final class OrtPolicy implements Policy {
       fb.get(f);
       return f;
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on " + path + ": " + firstLine(e.getMessage()), e);
+      throw new IllegalStateException("ONNX Runtime failed on " + name + ": " + firstLine(e.getMessage()), e);
     }
-  }
-
-  /** A reusable direct buffer holding {@code batch} observations. */
-  public FloatBuffer inputBuffer(int batch) {
-    if (buffer == null || bufferBatch < batch) {
-      buffer = ByteBuffer.allocateDirect(batch * inputSize * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-      bufferBatch = batch;
-    }
-    buffer.clear();
-    buffer.limit(batch * inputSize);
-    return buffer;
   }
 
   @Override

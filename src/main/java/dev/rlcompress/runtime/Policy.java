@@ -2,7 +2,10 @@ package dev.rlcompress.runtime;
 
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Provenance;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.rlcompress.onnx.ModelFormat;
+import dev.rlcompress.onnx.ModelStats;
+import dev.rlcompress.util.UserError;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -15,7 +18,11 @@ import java.util.Map;
  * unstructured sparsity into speed.
  */
 public interface Policy extends AutoCloseable {
-  Path path();
+  /** The file it was loaded from, or the label of an in-memory variant. */
+  String name();
+
+  /** Size on disk (serialized size for in-memory variants), parameters and sparsity. */
+  ModelStats stats();
 
   Map<String, String> metadata();
 
@@ -59,10 +66,23 @@ public interface Policy extends AutoCloseable {
 
   /** Opens {@code path} with the named engine: "ort" (default) or "java-sparse". */
   static Policy load(Path path, String runtime) {
-    return switch (runtime) {
-      case "ort" -> OrtPolicy.load(path);
-      case "java-sparse" -> SparsePolicy.load(path);
-      default -> throw new dev.rlcompress.util.UserError("unknown runtime '" + runtime + "'; known: ort, java-sparse");
-    };
+    checkRuntime(runtime);
+    ModelFile f = ModelFile.read(path);
+    return open(f.proto(), path.toString(), f.sizeBytes(), runtime);
+  }
+
+  /** Opens an in-memory model under {@code name} with the named engine; nothing is written to disk. */
+  static Policy of(ModelProto proto, String name, String runtime) {
+    checkRuntime(runtime);
+    return open(proto, name, proto.getSerializedSize(), runtime);
+  }
+
+  private static Policy open(ModelProto proto, String name, long sizeBytes, String runtime) {
+    return runtime.equals("ort") ? OrtPolicy.open(proto, name, sizeBytes) : SparsePolicy.open(proto, name, sizeBytes);
+  }
+
+  private static void checkRuntime(String runtime) {
+    if (!runtime.equals("ort") && !runtime.equals("java-sparse"))
+      throw new UserError("unknown runtime '" + runtime + "'; known: ort, java-sparse");
   }
 }

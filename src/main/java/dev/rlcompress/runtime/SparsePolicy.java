@@ -4,7 +4,9 @@ import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.Normalization;
 import dev.rlcompress.model.PolicyModel;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.rlcompress.onnx.ModelFormat;
+import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.util.UserError;
 import java.nio.FloatBuffer;
@@ -23,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * an engine like this, unstructured pruning saves nothing at inference time.
  */
 public final class SparsePolicy implements Policy {
-  private final Path path;
+  private final String name;
+  private final ModelStats stats;
   private final Map<String, String> metadata;
   private final PolicyModel model;
   private final List<Object> ops = new ArrayList<>(); // Csr or Layer.Activation
@@ -85,8 +88,9 @@ public final class SparsePolicy implements Policy {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-  private SparsePolicy(Path path, PolicyModel model, Map<String, String> metadata) {
-    this.path = path;
+  private SparsePolicy(String name, ModelStats stats, PolicyModel model, Map<String, String> metadata) {
+    this.name = name;
+    this.stats = stats;
     this.model = model;
     this.metadata = metadata;
     for (Layer l : model.trunk()) add(l);
@@ -105,9 +109,13 @@ public final class SparsePolicy implements Policy {
   }
 
   public static SparsePolicy load(Path path) {
-    PolicyModel m = OnnxImporter.read(path);
-    Map<String, String> md = ModelFormat.toMap(OnnxImporter.readProto(path).getMetadataPropsList());
-    return new SparsePolicy(path, m.actionOnly(), md);
+    ModelFile f = ModelFile.read(path);
+    return open(f.proto(), path.toString(), f.sizeBytes());
+  }
+
+  static SparsePolicy open(ModelProto proto, String name, long sizeBytes) {
+    PolicyModel m = OnnxImporter.read(proto, name);
+    return new SparsePolicy(name, ModelStats.of(proto, sizeBytes), m.actionOnly(), ModelFormat.toMap(proto.getMetadataPropsList()));
   }
 
   @Override
@@ -156,8 +164,13 @@ public final class SparsePolicy implements Policy {
   }
 
   @Override
-  public Path path() {
-    return path;
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public ModelStats stats() {
+    return stats;
   }
 
   @Override

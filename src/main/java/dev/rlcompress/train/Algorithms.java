@@ -61,7 +61,14 @@ public final class Algorithms {
    * {@code --show-hp} prints and what training checks before any work.
    */
   public static Hyperparameters hyperparameters(String algo, String envId, Map<String, String> overrides) {
-    return new Hyperparameters(algo, schema(algo, envId), defaults(algo, envId), overrides);
+    Hyperparameters hp = new Hyperparameters(algo, schema(algo, envId), defaults(algo, envId), overrides);
+    switch (algo) {
+      case "dqn" -> Dqn.checkRelations(hp);
+      case "ppo", "trpo" -> Ppo.checkRelations(hp);
+      case "ddpg", "td3", "sac" -> OffPolicy.checkRelations(hp);
+      default -> throw unknown(algo);
+    }
+    return hp;
   }
 
   /** Tuned defaults are per task, whatever its options: the id without them. */

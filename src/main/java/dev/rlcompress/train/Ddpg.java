@@ -22,7 +22,7 @@ public final class Ddpg {
   }
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()),
+    return TrainingRun.execute(NAME, cfg,
         run -> Td3.train(run, new Td3.Variant(1, 1, 0, 0)));
   }
 }

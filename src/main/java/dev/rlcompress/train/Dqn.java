@@ -115,11 +115,11 @@ public final class Dqn {
   public static List<Hp> schema() {
     List<Hp> s = new java.util.ArrayList<>(Hp.common());
     s.add(Hp.integer("buffer_size", 1, "replay buffer capacity (transitions)"));
-    s.add(Hp.integer("learning_starts", 0, "steps of random-policy experience before learning"));
+    s.add(Hp.count("learning_starts", 0, "steps of random-policy experience before learning"));
     s.add(Hp.integer("batch_size", 1, "minibatch size"));
     s.add(Hp.integer("train_freq", 1, "environment steps between learning phases"));
-    s.add(new Hp("gradient_steps", new Hp.Int(1, Long.MAX_VALUE, -1L), "updates per learning phase (-1: as many as train_freq)"));
-    s.add(Hp.integer("target_update_interval", 1, "environment steps between target-network refreshes"));
+    s.add(new Hp("gradient_steps", new Hp.Int(1, Integer.MAX_VALUE, -1L), "updates per learning phase (-1: as many as train_freq)"));
+    s.add(Hp.count("target_update_interval", 1, "environment steps between target-network refreshes"));
     s.add(Hp.fraction("exploration_fraction", "fraction of the run over which epsilon decays"));
     s.add(Hp.fraction("exploration_initial_eps", "initial epsilon"));
     s.add(Hp.fraction("exploration_final_eps", "final epsilon"));
@@ -131,7 +131,12 @@ public final class Dqn {
   static final String NAME = "dqn";
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), Dqn::train);
+    return TrainingRun.execute(NAME, cfg, Dqn::train);
+  }
+
+  /** Relations between hyperparameters, checked with their domains before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
   }
 
   private static TrainResult train(TrainingRun run) {
@@ -139,7 +144,6 @@ public final class Dqn {
     VectorEnv env = run.envs(1);
     if (!(env.env(0).actionSpace() instanceof Space.Discrete actions))
       throw new UserError("DQN needs a discrete action space; " + run.config().envId() + " is continuous");
-    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
     long total = run.total();
     int obsDim = env.env(0).observationSpace().flatSize();
     int nActions = actions.n();

@@ -28,12 +28,13 @@ public record Hp(String key, Domain domain, String help) {
         return "must be an integer";
       }
       if (auto != null && x == auto) return null;
+      if (x > max && max == Integer.MAX_VALUE) return "must be " + describe() + " (at most " + max + ")";
       return x >= min && x <= max ? null : "must be " + describe();
     }
 
     @Override
     public String describe() {
-      String range = max == Long.MAX_VALUE ? "an integer ≥ " + min : "an integer in [" + min + ", " + max + "]";
+      String range = max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "an integer ≥ " + min : "an integer in [" + min + ", " + max + "]";
       return auto == null ? range : range + " or " + auto;
     }
   }
@@ -96,7 +97,7 @@ public record Hp(String key, Domain domain, String help) {
       for (String p : parts) {
         try {
           int w = Integer.parseInt(p.trim());
-          if (w < 1 || w > 65536) return "widths must be in [1, 65536]";
+          if (w < 1 || w > 65536) return "must be comma-separated widths in [1, 65536]";
         } catch (NumberFormatException e) {
           return "must be comma-separated layer widths like 64,64";
         }
@@ -110,7 +111,13 @@ public record Hp(String key, Domain domain, String help) {
     }
   }
 
+  /** An integer key held in an int (sizes, counts, frequencies). */
   public static Hp integer(String key, long min, String help) {
+    return new Hp(key, new Int(min, Integer.MAX_VALUE, null), help);
+  }
+
+  /** An integer key that may exceed an int (step budgets). */
+  public static Hp count(String key, long min, String help) {
     return new Hp(key, new Int(min, Long.MAX_VALUE, null), help);
   }
 
@@ -133,12 +140,12 @@ public record Hp(String key, Domain domain, String help) {
   /** The keys every trainer has: budget, network, evaluation-based selection and checkpoints. */
   static List<Hp> common() {
     return List.of(
-        integer("n_timesteps", 1, "environment steps of a run (--steps overrides)"),
+        count("n_timesteps", 1, "environment steps of a run (--steps overrides)"),
         new Hp("net_arch", new Widths(), "hidden layer widths"),
         positive("learning_rate", "Adam step size"),
         fraction("gamma", "discount factor"),
-        integer("eval_freq", 0, "steps between training-time evaluations that select the best policy (0: off)"),
+        count("eval_freq", 0, "steps between training-time evaluations that select the best policy (0: off)"),
         integer("eval_episodes", 0, "episodes per training-time evaluation (0: off)"),
-        integer("checkpoint_freq", 1, "steps between checkpoints in --out (what --resume continues from)"));
+        count("checkpoint_freq", 1, "steps between checkpoints in --out (what --resume continues from)"));
   }
 }

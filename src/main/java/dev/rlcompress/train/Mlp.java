@@ -101,11 +101,11 @@ public final class Mlp {
   }
 
   /**
-   * Layers viewing the live parameter arrays (no copy): valid until the next update, and the arrays an
-   * optimiser may update in place.
+   * The live parameter arrays (weight, bias per layer, in order): what an optimiser updates in place.
+   * The network owns them; layers made by {@link #toLayers()} are copies.
    */
-  public List<Layer> toLayersView() {
-    return layers(false);
+  public float[][] parameters() {
+    return params;
   }
 
   /** Rebuilds from model layers (Linear/activation alternation as produced by {@link #toLayers()}). */
@@ -149,11 +149,32 @@ public final class Mlp {
     return list;
   }
 
+  /** Transformations inside the tensor forward pass, per layer (fake quantization, binarization). */
+  public interface Hooks {
+    Hooks NONE = new Hooks() {};
+
+    /** The input of layer {@code layer} before its matrix product. */
+    default NDArray input(int layer, NDArray x) {
+      return x;
+    }
+
+    /** The weights layer {@code layer} multiplies by. */
+    default NDArray weight(int layer, NDArray w) {
+      return w;
+    }
+  }
+
   /** Batched forward in PyTorch: x [B, in] → [B, out]. */
   public NDArray forward(NDList tensors, NDArray x) {
+    return forward(tensors, x, Hooks.NONE);
+  }
+
+  /** Batched forward with {@code hooks} applied to each layer's input and weights. */
+  public NDArray forward(NDList tensors, NDArray x, Hooks hooks) {
     int n = sizes.length - 1;
     for (int i = 0; i < n; i++) {
-      x = x.matMul(tensors.get(2 * i).transpose()).add(tensors.get(2 * i + 1));
+      x = hooks.input(i, x);
+      x = x.matMul(hooks.weight(i, tensors.get(2 * i)).transpose()).add(tensors.get(2 * i + 1));
       if (i + 1 < n) x = activation == Layer.Activation.Kind.RELU ? x.maximum(0f) : x.tanh();
     }
     return x;

@@ -90,9 +90,13 @@ final class OffPolicy {
     return s;
   }
 
+  /** Relations between the hyperparameters, checked before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
+  }
+
   static TrainResult run(TrainingRun run, VectorEnv env, ActionBox box, Learner learner) {
     Hyperparameters hp = run.hp();
-    hp.require(hp.integer("batch_size") <= hp.integer("buffer_size"), "batch_size must not exceed buffer_size");
     long total = run.total(), learningStarts = hp.lng("learning_starts");
     int obsDim = env.env(0).observationSpace().flatSize(), batchSize = hp.integer("batch_size");
     int trainFreq = hp.integer("train_freq");

@@ -107,13 +107,19 @@ public final class Ppo {
   static final String NAME = "ppo";
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), Ppo::train);
+    return TrainingRun.execute(NAME, cfg, Ppo::train);
+  }
+
+  /** Relations between hyperparameters, checked with their domains before any work. */
+  static void checkRelations(Hyperparameters hp) {
+    long n = (long) hp.integer("n_envs") * hp.integer("n_steps");
+    hp.require(n <= 50_000_000L, "n_envs × n_steps is too large for one rollout buffer");
+    hp.require(hp.integer("batch_size") <= n, "batch_size must not exceed n_envs × n_steps");
   }
 
   private static TrainResult train(TrainingRun run) {
     Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    Ppo.requireRolloutSizes(hp);
     VectorEnv envs = run.envs(nEnvs);
     if (!(envs.env(0).actionSpace() instanceof Space.Discrete actions))
       throw new UserError("this PPO handles discrete actions; " + run.config().envId() + " is continuous");
@@ -299,13 +305,6 @@ public final class Ppo {
       }
     }
     return new float[][] {adv, ret};
-  }
-
-  /** The rollout buffer's size limits, checked before any work: n_envs × n_steps fits, batch_size fits in it. */
-  static void requireRolloutSizes(Hyperparameters hp) {
-    long n = (long) hp.integer("n_envs") * hp.integer("n_steps");
-    hp.require(n <= 50_000_000L, "n_envs × n_steps is too large for one rollout buffer");
-    hp.require(hp.integer("batch_size") <= n, "batch_size must not exceed n_envs × n_steps");
   }
 
   /** Advantage normalization in place: {@code (a - mean) / (std + 1e-8)} with torch's unbiased std, as SB3. */

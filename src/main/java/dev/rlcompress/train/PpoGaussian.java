@@ -117,13 +117,12 @@ public final class PpoGaussian {
   }
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), PpoGaussian::train);
+    return TrainingRun.execute(NAME, cfg, PpoGaussian::train);
   }
 
   private static TrainResult train(TrainingRun run) {
     Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    Ppo.requireRolloutSizes(hp);
     VectorEnv envs = run.envs(nEnvs);
     ActionBox box = ActionBox.of(envs.env(0), "PPO");
     long total = run.total();

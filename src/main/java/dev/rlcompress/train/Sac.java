@@ -77,7 +77,7 @@ public final class Sac {
   }
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), Sac::train);
+    return TrainingRun.execute(NAME, cfg, Sac::train);
   }
 
   private static TrainResult train(TrainingRun run) {

@@ -86,7 +86,7 @@ public final class Td3 {
   }
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), run -> train(run,
+    return TrainingRun.execute(NAME, cfg, run -> train(run,
         new Variant(2, run.hp().integer("policy_delay"), run.hp().dbl("target_policy_noise"), run.hp().dbl("target_noise_clip"))));
   }
 

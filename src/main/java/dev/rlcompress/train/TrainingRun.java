@@ -79,9 +79,8 @@ public final class TrainingRun implements AutoCloseable {
    * {@code body} and releases the directory. A non-finite update stops the run with one line that says
    * where the last good checkpoint is.
    */
-  static TrainResult execute(String algorithm, TrainConfig cfg, List<Hp> schema, Map<String, String> defaults,
-      Function<TrainingRun, TrainResult> body) {
-    Hyperparameters hp = new Hyperparameters(algorithm, schema, defaults, cfg.overrides());
+  static TrainResult execute(String algorithm, TrainConfig cfg, Function<TrainingRun, TrainResult> body) {
+    Hyperparameters hp = Algorithms.hyperparameters(algorithm, cfg.envId(), cfg.overrides());
     Envs.check(cfg.envId());
     RunDirectory dir = cfg.outDir() == null ? null : RunDirectory.open(cfg.outDir(), algorithm + " on " + cfg.envId());
     try (TrainingRun run = new TrainingRun(algorithm, cfg, hp, dir)) {

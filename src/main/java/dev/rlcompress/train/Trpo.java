@@ -97,7 +97,7 @@ public final class Trpo {
   }
 
   public static TrainResult train(TrainConfig cfg) {
-    return TrainingRun.execute(NAME, cfg, schema(), Algorithms.defaults(NAME, cfg.envId()), Trpo::train);
+    return TrainingRun.execute(NAME, cfg, Trpo::train);
   }
 
   /** The trust-region step's settings. */
@@ -106,7 +106,6 @@ public final class Trpo {
   private static TrainResult train(TrainingRun run) {
     Hyperparameters hp = run.hp();
     int nEnvs = hp.integer("n_envs"), nSteps = hp.integer("n_steps"), batchSize = hp.integer("batch_size");
-    Ppo.requireRolloutSizes(hp);
     VectorEnv envs = run.envs(nEnvs);
     ActionBox box = ActionBox.of(envs.env(0), "TRPO");
     long total = run.total();

@@ -97,15 +97,38 @@ public class CliErrorsTest {
         "--out", dir.toString()), "unknown ppo hyperparameter 'lr'");
   }
 
+  /**
+   * Agreement against a reference that always pushes right equals the share of the evaluated model's
+   * own visited states where it pushes right, counted here with the Java forward pass on the same seeds.
+   */
   @Test
   void evalJsonHasTheDocumentedFields() throws Exception {
-    Outcome o = rlc("eval", cartPoleModel().toString(), "--episodes", "3", "--json", "--reference", cartPoleModel().toString());
+    Path model = cartPoleModel();
+    PolicyModel m = dev.rlcompress.onnx.OnnxImporter.read(model);
+    PolicyModel right = new PolicyModel(new int[] {4}, null, List.of(), List.of(new Head("q", new HeadKind.QValues(),
+        List.of(new dev.rlcompress.model.Layer.Linear(4, 2, new float[8], new float[] {0f, 1f})))), m.provenance());
+    Path ref = dir.resolve("right.onnx");
+    OnnxExporter.write(right, ref);
+    Outcome o = rlc("eval", model.toString(), "--episodes", "3", "--json", "--reference", ref.toString());
     assertEquals(0, o.code(), o.err());
     var json = com.google.gson.JsonParser.parseString(o.out()).getAsJsonObject();
     for (String k : List.of("mean_return", "std_return", "ci95", "success_rate", "agreement", "latency_us_b1",
         "latency_ms_b100", "size_bytes", "params", "sparsity"))
       assertTrue(json.has(k), k);
-    assertEquals(1.0, json.get("agreement").getAsDouble(), "a model agrees with itself");
+    int states = 0, pushesRight = 0;
+    var env = dev.rlcompress.env.Envs.make("CartPole-v1");
+    for (int ep = 0; ep < 3; ep++) {
+      float[] obs = env.reset(dev.rlcompress.eval.EvalOptions.DEFAULT_SEED + ep);
+      while (true) {
+        int a = dev.rlcompress.model.Actions.argmax(m.forward(obs));
+        states++;
+        if (a == 1) pushesRight++;
+        var step = env.step(a);
+        if (step.done()) break;
+        obs = step.observation();
+      }
+    }
+    assertEquals((double) pushesRight / states, json.get("agreement").getAsDouble(), 1e-12);
     assertEquals(4 * 16 + 16 + 16 * 2 + 2, json.get("params").getAsLong());
   }
 

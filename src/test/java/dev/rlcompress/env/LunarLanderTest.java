@@ -2,6 +2,7 @@ package dev.rlcompress.env;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.rlcompress.util.UserError;
 import org.junit.jupiter.api.Test;
 
 /** LunarLander-v3 semantics: spaces, start state, reward shaping terms, engine costs, termination. */
@@ -108,5 +109,68 @@ class LunarLanderTest {
     prev = s.observation();
     s = env.step(new float[] {0f, 0.4f}); // |side| <= 0.5: engines off
     assertEquals(LunarLander.shaping(s.observation()) - LunarLander.shaping(prev), s.reward(), 1e-4);
+  }
+
+  /** x and y of the lander after {@code steps} no-op steps from the same seed. */
+  private static float[] driftWithEnginesOff(String spec, int steps) {
+    Env env = Envs.make(spec);
+    float[] o = env.reset(21);
+    for (int t = 0; t < steps; t++) o = env.step(0).observation();
+    return new float[] {o[0], o[1]};
+  }
+
+  @Test
+  void windPushesTheLanderSidewaysAndTheSignOfItsPowerSetsTheDirection() {
+    float calm = driftWithEnginesOff("LunarLander-v3", 40)[0];
+    float east = driftWithEnginesOff("LunarLander-v3[enable_wind=true,turbulence_power=0,wind_power=20]", 40)[0];
+    float west = driftWithEnginesOff("LunarLander-v3[enable_wind=true,turbulence_power=0,wind_power=-20]", 40)[0];
+    assertTrue(Math.abs(east - calm) > 0.01, "wind moved the lander: " + calm + " vs " + east);
+    assertEquals(Math.signum(east - calm), -Math.signum(west - calm), "opposite winds push opposite ways");
+    assertEquals(calm, driftWithEnginesOff("LunarLander-v3[wind_power=20]", 40)[0], 0f,
+        "wind_power alone does nothing: Gymnasium applies it only with enable_wind");
+  }
+
+  @Test
+  void gravityOptionSetsHowFastTheLanderFalls() {
+    float weak = driftWithEnginesOff("LunarLander-v3[gravity=-2]", 30)[1];
+    float strong = driftWithEnginesOff("LunarLander-v3[gravity=-11.5]", 30)[1];
+    float standard = driftWithEnginesOff("LunarLander-v3", 30)[1];
+    assertTrue(weak > standard && standard > strong, weak + " > " + standard + " > " + strong);
+  }
+
+  @Test
+  void continuousOptionGivesTheBoxActionSpace() {
+    assertEquals(Space.Box.uniform(2, -1f, 1f), Envs.make("LunarLander-v3[continuous=true]").actionSpace());
+    assertEquals(new Space.Discrete(4), Envs.make("LunarLanderContinuous-v3[continuous=false]").actionSpace());
+  }
+
+  @Test
+  void valuesGymnasiumRefusesAreRefusedInOneLine() {
+    String[][] cases = {
+      {"LunarLander-v3[gravity=0]", "gravity must be in (-12, 0)"},
+      {"LunarLander-v3[gravity=-12]", "gravity must be in (-12, 0)"},
+      {"LunarLander-v3[gravity=3]", "gravity must be in (-12, 0)"},
+      {"LunarLander-v3[gravity=heavy]", "gravity must be a number"},
+      {"LunarLander-v3[enable_wind=yes]", "enable_wind must be true or false"},
+      {"LunarLander-v3[wind_power=NaN]", "wind_power must be a finite number"},
+      {"LunarLander-v3[turbulence_power=Infinity]", "turbulence_power must be a finite number"},
+      {"LunarLander-v3[wind=15]", "has no option wind"},
+    };
+    for (String[] c : cases) {
+      UserError e = assertThrows(UserError.class, () -> Envs.make(c[0]), c[0]);
+      assertTrue(e.getMessage().contains(c[1]), c[0] + ": " + e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void legsAndFloorKeepBox2dsDefaultFrictionWhereGymnasiumSetsNone() {
+    LunarLander env = (LunarLander) Envs.make("LunarLander-v3");
+    env.reset(0);
+    float box2dDefault = new org.jbox2d.dynamics.FixtureDef().friction;
+    assertEquals(0.2f, box2dDefault, "Box2D's default friction");
+    assertEquals(box2dDefault, env.leg(0).getFixtureList().getFriction());
+    assertEquals(box2dDefault, env.leg(1).getFixtureList().getFriction());
+    assertEquals(0.1f, env.lander().getFixtureList().getFriction(), "the lander body itself: Gymnasium sets 0.1");
   }
 }

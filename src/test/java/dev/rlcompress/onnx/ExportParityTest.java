@@ -92,7 +92,8 @@ class ExportParityTest {
   @Test
   void metadataCarriesProvenance() throws Exception {
     Mlp net = new Mlp(new int[] {4, 8, 2}, Layer.Activation.Kind.TANH, 0.01, new SplittableRandom(1));
-    Provenance prov = new Provenance("ppo", "CartPole-v1", 17, Map.of("gamma", "0.98"), 12345, List.of("prune:l1:0.3"));
+    Provenance prov = new Provenance("ppo", "CartPole-v1", 17, Map.of("gamma", "0.98"), 12345, List.of(
+        new dev.rlcompress.model.CompressionStep.Pruning("unstructured-l1", dev.rlcompress.model.Part.HEAD, Map.of("ratio", "0.3"))));
     PolicyModel model = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("pi", new HeadKind.Categorical(), net.toLayers())), prov);
     Path file = dir.resolve("p.onnx");

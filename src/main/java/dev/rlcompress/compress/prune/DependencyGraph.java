@@ -3,6 +3,7 @@ package dev.rlcompress.compress.prune;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.model.PolicyModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ public final class DependencyGraph {
 
   /** Where a layer sits: {@code head == -1} for the trunk, else the head index; {@code index} in that list. */
   public record Slot(int head, int index) {
-    public String name(PolicyModel m) {
-      return head < 0 ? "trunk." + index : m.heads().get(head).name() + "." + index;
+    public LayerId id(PolicyModel m) {
+      return head < 0 ? LayerId.trunk(index) : LayerId.of(m.heads().get(head), index);
     }
 
     public Layer layer(PolicyModel m) {

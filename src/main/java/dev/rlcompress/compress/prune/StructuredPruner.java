@@ -1,14 +1,18 @@
 package dev.rlcompress.compress.prune;
 
-import dev.rlcompress.model.Head;
+import dev.rlcompress.model.CompressionStep;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.UserError;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Structured pruning that really removes neurons and channels: per group, the lowest-importance units
@@ -18,85 +22,83 @@ import java.util.Map;
 public final class StructuredPruner {
   private StructuredPruner() {}
 
-  /** Units kept for each producer layer (by name), sorted ascending. */
-  public record Plan(Map<String, int[]> kept) {}
+  /** Units kept for each producer layer, sorted ascending. */
+  public record Plan(Map<LayerId, int[]> kept) {}
 
   /**
    * @param ratio fraction of each group's units to remove, in [0, 1)
-   * @param perLayer optional per-layer ratios by producer name overriding {@code ratio}
+   * @param perLayer per-producer ratios overriding {@code ratio}
    */
-  public static Plan plan(PolicyModel m, Importance imp, double ratio, Map<String, Double> perLayer, long seed) {
+  public static Plan plan(PolicyModel m, Importance imp, double ratio, Map<LayerId, Double> perLayer) {
     checkRatio(ratio);
     List<DependencyGraph.Group> groups = DependencyGraph.groups(m);
     if (groups.isEmpty())
       throw new UserError("this model has no prunable group (every weighted layer feeds an output)");
-    Map<String, int[]> kept = new HashMap<>();
-    for (String name : perLayer.keySet())
-      if (groups.stream().noneMatch(g -> g.producer().name(m).equals(name)))
-        throw new UserError("no prunable layer named " + name);
+    Map<LayerId, int[]> kept = new HashMap<>();
+    for (LayerId id : perLayer.keySet())
+      if (groups.stream().noneMatch(g -> g.producer().id(m).equals(id)))
+        throw new UserError("no prunable layer named " + id);
     for (DependencyGraph.Group g : groups) {
-      String name = g.producer().name(m);
-      double r = perLayer.getOrDefault(name, ratio);
+      LayerId id = g.producer().id(m);
+      double r = perLayer.getOrDefault(id, ratio);
       checkRatio(r);
       int remove = (int) Math.floor(r * g.units());
-      if (remove >= g.units()) throw new UserError("ratio " + r + " would remove every unit of " + name);
-      double[] s = imp.scores(m, g, seed);
+      if (remove >= g.units()) throw new UserError("ratio " + r + " would remove every unit of " + id);
+      double[] s = imp.scores(m, g);
       Integer[] order = new Integer[g.units()];
       for (int k = 0; k < order.length; k++) order[k] = k;
       Arrays.sort(order, (a, b) -> Double.compare(s[a], s[b]) != 0 ? Double.compare(s[a], s[b]) : Integer.compare(a, b));
       int[] keep = new int[g.units() - remove];
       for (int k = 0; k < keep.length; k++) keep[k] = order[remove + k];
       Arrays.sort(keep);
-      kept.put(name, keep);
+      kept.put(id, keep);
     }
     return new Plan(kept);
+  }
+
+  /** Ratio 0 for every group whose producer lies outside {@code part}: what restricts structured pruning to a part. */
+  static Map<LayerId, Double> outsidePart(PolicyModel m, Part part) {
+    Set<LayerId> inPart = new HashSet<>();
+    for (PolicyModel.NamedLayer n : part.select(m)) inPart.add(n.id());
+    Map<LayerId, Double> zero = new HashMap<>();
+    for (DependencyGraph.Group g : DependencyGraph.groups(m))
+      if (!inPart.contains(g.producer().id(m))) zero.put(g.producer().id(m), 0.0);
+    return zero;
   }
 
   static void checkRatio(double r) {
     if (!(r >= 0 && r < 1)) throw new UserError("pruning ratio must be in [0, 1), got " + r);
   }
 
-  public static PolicyModel prune(PolicyModel m, Importance imp, double ratio, long seed) {
-    PolicyModel p = apply(m, plan(m, imp, ratio, Map.of(), seed));
-    return p.withProvenance(m.provenance().withCompression(
-        String.format("prune:structured:%s:%.2f", imp.name().toLowerCase(), ratio)));
+  /** Removes {@code ratio} of the units of every group whose producer is in {@code part}; records the step. */
+  public static PolicyModel prune(PolicyModel m, Importance imp, double ratio, Part part) {
+    PolicyModel p = apply(m, plan(m, imp, ratio, part == Part.ALL ? Map.of() : outsidePart(m, part)));
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ratio", CompressionStep.number(ratio));
+    if (imp instanceof Importance.Random r) params.put("seed", Long.toString(r.seed()));
+    return p.withProvenance(m.provenance().withCompression(new CompressionStep.Pruning("structured-" + imp.name(), part, params)));
   }
 
   /** Applies a plan: shrinks producers' outputs and consumers' inputs. */
   public static PolicyModel apply(PolicyModel m, Plan plan) {
-    List<DependencyGraph.Group> groups = DependencyGraph.groups(m);
-    Map<String, int[]> outKeep = new HashMap<>();
-    Map<String, int[]> inKeep = new HashMap<>(); // consumer name -> kept input columns/channels
-    for (DependencyGraph.Group g : groups) {
-      int[] keep = plan.kept().get(g.producer().name(m));
+    Map<LayerId, int[]> outKeep = new HashMap<>();
+    Map<LayerId, int[]> inKeep = new HashMap<>(); // consumer -> kept input columns/channels
+    for (DependencyGraph.Group g : DependencyGraph.groups(m)) {
+      int[] keep = plan.kept().get(g.producer().id(m));
       if (keep == null) continue;
-      outKeep.put(g.producer().name(m), keep);
+      outKeep.put(g.producer().id(m), keep);
       for (DependencyGraph.Consumer c : g.consumers()) {
         int[] cols = new int[keep.length * c.columnsPerUnit()];
         for (int k = 0; k < keep.length; k++)
           for (int j = 0; j < c.columnsPerUnit(); j++) cols[k * c.columnsPerUnit() + j] = keep[k] * c.columnsPerUnit() + j;
-        inKeep.put(c.slot().name(m), c.columnsPerUnit() == 1 || c.slot().layer(m) instanceof Layer.Conv2d ? keep : cols);
+        inKeep.put(c.slot().id(m), c.columnsPerUnit() == 1 || c.slot().layer(m) instanceof Layer.Conv2d ? keep : cols);
       }
     }
-    List<Layer> trunk = rebuild(m.trunk(), "trunk", outKeep, inKeep);
-    List<Head> heads = new ArrayList<>();
-    for (Head h : m.heads()) heads.add(new Head(h.name(), h.kind(), rebuild(h.layers(), h.name(), outKeep, inKeep)));
-    return new PolicyModel(m.inputShape(), m.normalization(), trunk, heads, m.provenance());
-  }
-
-  private static List<Layer> rebuild(List<Layer> layers, String prefix, Map<String, int[]> outKeep, Map<String, int[]> inKeep) {
-    List<Layer> out = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      String name = prefix + "." + i;
-      Layer l = layers.get(i);
-      int[] ok = outKeep.get(name), ik = inKeep.get(name);
-      out.add(switch (l) {
-        case Layer.Linear lin -> slice(lin, ok, ik);
-        case Layer.Conv2d c -> slice(c, ok, ik);
-        default -> l;
-      });
-    }
-    return out;
+    return m.mapLayers((id, l) -> switch (l) {
+      case Layer.Linear lin -> slice(lin, outKeep.get(id), inKeep.get(id));
+      case Layer.Conv2d c -> slice(c, outKeep.get(id), inKeep.get(id));
+      default -> l;
+    });
   }
 
   static Layer.Linear slice(Layer.Linear l, int[] rows, int[] cols) {

@@ -1,13 +1,14 @@
 package dev.rlcompress.compress.prune;
 
-import dev.rlcompress.compress.Part;
-import dev.rlcompress.model.Head;
+import dev.rlcompress.model.CompressionStep;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.UserError;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +21,12 @@ import java.util.Map;
 public final class UnstructuredPruner {
   private UnstructuredPruner() {}
 
+  /** Zeroes the {@code ratio} smallest-|w| weights of {@code part}, per layer or with one global threshold; records the step. */
   public static PolicyModel prune(PolicyModel m, double ratio, Part part, boolean global) {
     StructuredPruner.checkRatio(ratio);
     List<PolicyModel.NamedLayer> chosen = part.select(m);
     if (chosen.isEmpty()) throw new UserError("no prunable layer in part '" + part.label() + "'");
-    Map<String, Float> threshold = new HashMap<>();
+    Map<LayerId, Float> threshold = new HashMap<>();
     if (global) {
       int n = 0;
       for (PolicyModel.NamedLayer c : chosen) n += Layer.weights(c.layer()).length;
@@ -32,20 +34,29 @@ public final class UnstructuredPruner {
       int p = 0;
       for (PolicyModel.NamedLayer c : chosen) for (float w : Layer.weights(c.layer())) all[p++] = Math.abs(w);
       float t = kth(all, (int) Math.floor(ratio * n));
-      for (PolicyModel.NamedLayer c : chosen) threshold.put(c.name(), t);
+      for (PolicyModel.NamedLayer c : chosen) threshold.put(c.id(), t);
     } else {
       for (PolicyModel.NamedLayer c : chosen) {
         float[] w = Layer.weights(c.layer());
         float[] a = new float[w.length];
         for (int i = 0; i < w.length; i++) a[i] = Math.abs(w[i]);
-        threshold.put(c.name(), kth(a, (int) Math.floor(ratio * w.length)));
+        threshold.put(c.id(), kth(a, (int) Math.floor(ratio * w.length)));
       }
     }
-    List<Layer> trunk = mask(m.trunk(), "trunk", threshold);
-    List<Head> heads = new ArrayList<>();
-    for (Head h : m.heads()) heads.add(new Head(h.name(), h.kind(), mask(h.layers(), h.name(), threshold)));
-    return new PolicyModel(m.inputShape(), m.normalization(), trunk, heads, m.provenance().withCompression(
-        String.format("prune:unstructured:l1:%.2f:part=%s%s", ratio, part.label(), global ? ":global" : "")));
+    PolicyModel pruned = m.mapLayers((id, l) -> {
+      Float t = threshold.get(id);
+      if (t == null) return l;
+      return switch (l) {
+        case Layer.Linear lin -> new Layer.Linear(lin.in(), lin.out(), zeroBelow(lin.weight(), t), lin.bias());
+        case Layer.Conv2d c -> new Layer.Conv2d(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(),
+            zeroBelow(c.weight(), t), c.bias());
+        default -> l;
+      };
+    });
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("ratio", CompressionStep.number(ratio));
+    if (global) params.put("global", "true");
+    return pruned.withProvenance(m.provenance().withCompression(new CompressionStep.Pruning("unstructured-l1", part, params)));
   }
 
   /**
@@ -57,25 +68,6 @@ public final class UnstructuredPruner {
     float[] s = a.clone();
     Arrays.sort(s);
     return s[k - 1];
-  }
-
-  private static List<Layer> mask(List<Layer> layers, String prefix, Map<String, Float> threshold) {
-    List<Layer> out = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
-      Float t = threshold.get(prefix + "." + i);
-      Layer l = layers.get(i);
-      if (t == null) {
-        out.add(l);
-        continue;
-      }
-      out.add(switch (l) {
-        case Layer.Linear lin -> new Layer.Linear(lin.in(), lin.out(), zeroBelow(lin.weight(), t), lin.bias());
-        case Layer.Conv2d c -> new Layer.Conv2d(c.inChannels(), c.outChannels(), c.kernel(), c.stride(), c.padding(),
-            zeroBelow(c.weight(), t), c.bias());
-        default -> l;
-      });
-    }
-    return out;
   }
 
   private static float[] zeroBelow(float[] w, float t) {

@@ -3,6 +3,7 @@ package dev.rlcompress.compress.quantize;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ public final class BinaryWeights implements LayerScheme {
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
+  public String write(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
     Layer.Linear l = (Layer.Linear) layer;
     float[] a = alpha(l);
     byte[] signs = new byte[l.weight().length];
@@ -56,7 +57,7 @@ public final class BinaryWeights implements LayerScheme {
   }
 
   @Override
-  public float[] reference(Layer layer, String p, float[] x, int[] shape) {
+  public float[] reference(Layer layer, LayerId p, float[] x, int[] shape) {
     return Forward.apply(binarize((Layer.Linear) layer), x, shape);
   }
 

@@ -2,6 +2,7 @@ package dev.rlcompress.compress.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ public final class DynamicInt8 implements LayerScheme {
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
+  public String write(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
     Layer.Linear l = (Layer.Linear) layer;
     Int8Weights w = Int8Weights.of(l.weight(), l.out(), l.in(), perChannel);
     // MatMulInteger wants B as [K, N]: transpose the [out][in] weights.
@@ -51,17 +52,17 @@ public final class DynamicInt8 implements LayerScheme {
   }
 
   @Override
-  public float stepBound(Layer layer, String prefix, float[] x, int[] shape) {
-    return 2 * QMath.dynamicRange(x)[0] * QuantBounds.maxAbs(layer) + QuantBounds.floatRounding(layer, x, 1.2e-7f);
+  public float stepBound(Layer layer, LayerId prefix, float[] x, int[] shape) {
+    return 2 * QMath.dynamicRange(x).scale() * QuantBounds.maxAbs(layer) + QuantBounds.floatRounding(layer, x, 1.2e-7f);
   }
 
   @Override
-  public float[] reference(Layer layer, String prefix, float[] x, int[] shape) {
+  public float[] reference(Layer layer, LayerId prefix, float[] x, int[] shape) {
     Layer.Linear l = (Layer.Linear) layer;
     Int8Weights w = Int8Weights.of(l.weight(), l.out(), l.in(), perChannel);
-    float[] r = QMath.dynamicRange(x);
-    float xs = r[0];
-    int zp = (int) r[1];
+    QuantParams r = QMath.dynamicRange(x);
+    float xs = r.scale();
+    int zp = r.zeroPoint();
     int[] xq = new int[x.length];
     for (int i = 0; i < x.length; i++) xq[i] = xs == 0 ? zp : QMath.quantizeU8(x[i], xs, zp);
     float[] y = new float[l.out()];

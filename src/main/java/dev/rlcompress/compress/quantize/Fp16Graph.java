@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.onnx.OnnxExporter;
@@ -32,19 +33,19 @@ public final class Fp16Graph implements LayerScheme {
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String prefix, String input, int[] shape) {
+  public String write(GraphBuilder g, Layer layer, LayerId prefix, String input, int[] shape) {
     return OnnxExporter.FP32.write(g, layer, prefix, input, shape); // converted wholesale in finish()
   }
 
   /** fp16 inputs and weights, fp32 accumulation, fp16 output: the arithmetic of ORT's fp16 kernels. */
   @Override
-  public float[] reference(Layer layer, String prefix, float[] x, int[] shape) {
+  public float[] reference(Layer layer, LayerId prefix, float[] x, int[] shape) {
     float[] y = Forward.apply(Fp16Weights.rounded(layer), Fp16Weights.round(x), shape);
     return Fp16Weights.round(y);
   }
 
   @Override
-  public float stepBound(Layer layer, String prefix, float[] x, int[] shape) {
+  public float stepBound(Layer layer, LayerId prefix, float[] x, int[] shape) {
     float u = (float) Math.pow(2, -11); // fp16 unit roundoff
     float[] y = Forward.apply(layer, x, shape);
     float maxY = 0;

@@ -2,6 +2,7 @@ package dev.rlcompress.compress.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.onnx.GraphBuilder;
 import dev.rlcompress.onnx.OnnxExporter;
@@ -24,7 +25,7 @@ public final class Fp16Weights implements LayerScheme {
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
+  public String write(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
     Map<String, Object> toFloat = Map.of("to", (long) TensorProto.DataType.FLOAT_VALUE);
     if (layer instanceof Layer.Linear l) {
       String w = g.raw(p + ".weight_fp16", TensorProto.DataType.FLOAT16_VALUE, QMath.fp16Bytes(l.weight()), l.out(), l.in());
@@ -43,7 +44,7 @@ public final class Fp16Weights implements LayerScheme {
   }
 
   @Override
-  public float[] reference(Layer layer, String p, float[] x, int[] shape) {
+  public float[] reference(Layer layer, LayerId p, float[] x, int[] shape) {
     return Forward.apply(rounded(layer), x, shape);
   }
 

@@ -2,6 +2,7 @@ package dev.rlcompress.compress.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ public final class Int4Weights implements LayerScheme {
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
+  public String write(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
     Layer.Linear l = (Layer.Linear) layer;
     Packed pk = pack(l);
     byte[] bytes = new byte[pk.codes().length / 2];
@@ -72,7 +73,7 @@ public final class Int4Weights implements LayerScheme {
   }
 
   @Override
-  public float[] reference(Layer layer, String p, float[] x, int[] shape) {
+  public float[] reference(Layer layer, LayerId p, float[] x, int[] shape) {
     Layer.Linear l = (Layer.Linear) layer;
     Packed pk = pack(l);
     float[] y = new float[l.out()];
@@ -86,11 +87,5 @@ public final class Int4Weights implements LayerScheme {
       y[o] = acc + l.bias()[o];
     }
     return y;
-  }
-
-  /** Bytes of the packed weights and scales: what int4 costs per Linear. */
-  public long packedBytes(Layer.Linear l) {
-    int blocks = (l.in() + blockSize - 1) / blockSize;
-    return (long) l.out() * blocks * blockSize / 2 + 4L * l.out() * blocks;
   }
 }

@@ -1,6 +1,7 @@
 package dev.rlcompress.compress.quantize;
 
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 
 /**
@@ -16,10 +17,10 @@ public interface LayerScheme {
   boolean supports(Layer layer);
 
   /** Emits the quantized layer reading {@code input}; returns the output tensor name. */
-  String write(GraphBuilder g, Layer layer, String prefix, String input, int[] inputShape);
+  String write(GraphBuilder g, Layer layer, LayerId prefix, String input, int[] inputShape);
 
   /** The same computation in Java on one sample. */
-  float[] reference(Layer layer, String prefix, float[] x, int[] inputShape);
+  float[] reference(Layer layer, LayerId prefix, float[] x, int[] inputShape);
 
   /**
    * Largest change of this layer's output that ONNX Runtime may legitimately differ from {@link #reference}
@@ -27,7 +28,7 @@ public interface LayerScheme {
    * rounding boundary (each moves an output by at most x_scale·max|W|), for float schemes the
    * summation-order error n·ε·Σ|w·x|.
    */
-  default float stepBound(Layer layer, String prefix, float[] x, int[] inputShape) {
+  default float stepBound(Layer layer, LayerId prefix, float[] x, int[] inputShape) {
     return QuantBounds.floatRounding(layer, x, 1.2e-7f);
   }
 

@@ -95,12 +95,12 @@ public sealed interface Observer permits Observer.MinMax, Observer.MovingAverage
       double bestErr = Double.POSITIVE_INFINITY;
       for (int k = 100; k >= 10; k--) {
         float clo = lo * k / 100f, chi = hi * k / 100f;
-        float[] sz = QMath.affineU8(clo, chi);
+        QuantParams sz = QMath.affineU8(clo, chi);
         double err = 0;
         for (int b = 0; b < bins; b++) {
           if (hist[b] == 0) continue;
           float c = (float) (lo + (b + 0.5) * width);
-          float dq = (QMath.quantizeU8(c, sz[0], (int) sz[1]) - sz[1]) * sz[0];
+          float dq = (QMath.quantizeU8(c, sz.scale(), sz.zeroPoint()) - sz.zeroPoint()) * sz.scale();
           err += hist[b] * (double) (dq - c) * (dq - c);
         }
         if (err < bestErr) {

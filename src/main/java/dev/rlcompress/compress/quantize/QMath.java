@@ -28,29 +28,29 @@ public final class QMath {
   }
 
   /** Activation range [lo, hi] (0 always inside) to uint8 scale and zero point. */
-  public static float[] affineU8(float lo, float hi) {
+  public static QuantParams affineU8(float lo, float hi) {
     lo = Math.min(lo, 0f);
     hi = Math.max(hi, 0f);
     float scale = (hi - lo) / 255f;
     if (scale == 0f) scale = 1f;
     int zp = Math.max(0, Math.min(255, rint(-lo / scale)));
-    return new float[] {scale, zp};
+    return new QuantParams(scale, zp);
   }
 
   /**
    * DynamicQuantizeLinear: scale = (max(0, max x) - min(0, min x)) / 255, zero point =
-   * saturate(round(-min / scale)). Returns {scale, zp}.
+   * saturate(round(-min / scale)); scale 0 for an all-zero input.
    */
-  public static float[] dynamicRange(float[] x) {
+  public static QuantParams dynamicRange(float[] x) {
     float lo = 0f, hi = 0f;
     for (float v : x) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
     float scale = (hi - lo) / 255f;
-    if (scale == 0f) return new float[] {0f, 0};
+    if (scale == 0f) return new QuantParams(0f, 0);
     int zp = Math.max(0, Math.min(255, rint(-lo / scale)));
-    return new float[] {scale, zp};
+    return new QuantParams(scale, zp);
   }
 
   /** Per-row (output channel) or whole-tensor max |w| for a weight laid out [rows][cols]. */

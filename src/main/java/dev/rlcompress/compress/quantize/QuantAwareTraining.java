@@ -1,10 +1,12 @@
 package dev.rlcompress.compress.quantize;
 
 import ai.djl.ndarray.NDArray;
+import dev.rlcompress.compress.distill.Distiller;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.model.PolicyModel;
-import dev.rlcompress.compress.distill.Distillation;
+import dev.rlcompress.train.Mlp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,49 +16,55 @@ import java.util.Set;
  * Quantization-aware fine-tuning of an existing policy: the network is trained with fake quantization
  * in the forward pass and straight-through gradients ({@code x + (q(x) - x).stopGradient()}), so its
  * weights adapt to the rounding they will meet after export. The training signal is distillation from
- * the fp32 policy on its own states (MSE on Q-values, KL on categorical logits), which needs no
- * environment interaction and keeps the policy's behaviour as the target.
+ * the fp32 policy on its own states ({@link Distiller}), which needs no environment interaction and
+ * keeps the policy's behaviour as the target.
  */
 public final class QuantAwareTraining {
-  public enum Kind {
-    /** int8 weights (symmetric) and uint8 activations with the calibrated static ranges. */
-    INT8,
-    /** binary weights ±α per output channel, activations in fp32. */
-    BINARY
-  }
-
   private QuantAwareTraining() {}
 
+  /** What the forward pass simulates. */
+  public sealed interface FakeQuant {
+    /** int8 symmetric weights and uint8 activations with the calibrated static parameters of each layer input. */
+    record Int8(Map<LayerId, QuantParams> inputs, boolean perChannel) implements FakeQuant {
+      public Int8 {
+        inputs = Map.copyOf(inputs);
+      }
+    }
+
+    /** Binary weights ±α per output channel, activations in fp32. */
+    record Binary() implements FakeQuant {}
+  }
+
   /**
-   * @param inputRange uint8 {scale, zp} per selected layer input (INT8 only)
+   * @param selected the layers that will be quantized (others train in plain fp32)
    * @return the fine-tuned fp32 (latent) weights, to be exported with the matching scheme
    */
-  public static PolicyModel finetune(PolicyModel m, List<float[]> states, Set<String> selected, Kind kind,
-      Map<String, float[]> inputRange, boolean perChannel, int steps, double lr, long seed, Distillation.Loss loss) {
+  public static PolicyModel finetune(PolicyModel m, List<float[]> states, Set<LayerId> selected, FakeQuant kind,
+      Distiller.Config config) {
     Head head = m.actionHead();
-    List<String> names = new ArrayList<>();
+    List<LayerId> linears = new ArrayList<>();
     for (int idx = 0; idx < head.layers().size(); idx++)
-      if (head.layers().get(idx) instanceof Layer.Linear) names.add(head.name() + "." + idx);
-    Distillation.Hooks hooks = new Distillation.Hooks() {
+      if (head.layers().get(idx) instanceof Layer.Linear) linears.add(LayerId.of(head, idx));
+    Mlp.Hooks hooks = new Mlp.Hooks() {
       @Override
       public NDArray input(int l, NDArray x) {
-        if (kind != Kind.INT8 || !selected.contains(names.get(l))) return x;
-        float[] r = inputRange.get(names.get(l));
-        return fakeQuantAct(x, r[0], r[1]);
+        if (!(kind instanceof FakeQuant.Int8 q) || !selected.contains(linears.get(l))) return x;
+        return fakeQuantAct(x, q.inputs().get(linears.get(l)));
       }
 
       @Override
       public NDArray weight(int l, NDArray w) {
-        if (!selected.contains(names.get(l))) return w;
-        return kind == Kind.INT8 ? fakeQuantWeight(w, perChannel) : binarize(w);
+        if (!selected.contains(linears.get(l))) return w;
+        return kind instanceof FakeQuant.Int8 q ? fakeQuantWeight(w, q.perChannel()) : binarize(w);
       }
     };
-    return Distillation.finetune(m, m, states, hooks, null, steps, lr, seed, loss);
+    return Distiller.distill(m, m, states, config, hooks, null);
   }
 
   /** uint8 fake quantization with a fixed (calibrated) scale and zero point; straight-through gradient. */
-  static NDArray fakeQuantAct(NDArray x, float scale, float zp) {
-    NDArray q = x.div(scale).round().add(zp).clip(0, 255).sub(zp).mul(scale);
+  static NDArray fakeQuantAct(NDArray x, QuantParams p) {
+    float zp = p.zeroPoint();
+    NDArray q = x.div(p.scale()).round().add(zp).clip(0, 255).sub(zp).mul(p.scale());
     return x.add(q.sub(x).stopGradient());
   }
 

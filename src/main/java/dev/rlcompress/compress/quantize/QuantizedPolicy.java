@@ -3,6 +3,7 @@ package dev.rlcompress.compress.quantize;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxExporter;
 import java.util.List;
@@ -13,9 +14,9 @@ import java.util.Set;
  * exporter, and runs the same arithmetic in Java for verification.
  *
  * @param model the fp32 action-only model, its provenance already carrying the compression step
- * @param selected names of the layers the scheme replaces
+ * @param selected the layers the scheme replaces
  */
-public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<String> selected) {
+public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<LayerId> selected) {
   public QuantizedPolicy {
     selected = Set.copyOf(selected);
   }
@@ -26,11 +27,6 @@ public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<String>
             ? scheme.write(g, layer, prefix, input, shape)
             : OnnxExporter.FP32.write(g, layer, prefix, input, shape),
         scheme.microsoftOps()));
-  }
-
-  /** Java reference of the quantized graph's action-head output. */
-  public float[] reference(float[] obs) {
-    return referenceWithBound(obs).output();
   }
 
   /**
@@ -46,7 +42,7 @@ public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<String>
     float bound = 0;
     for (PolicyModel.NamedLayer nl : model.actionPath()) {
       Layer l = nl.layer();
-      String name = nl.name();
+      LayerId name = nl.id();
       bound *= QuantBounds.infinityNorm(l);
       if (selected.contains(name)) {
         bound += scheme.stepBound(l, name, x, shape);

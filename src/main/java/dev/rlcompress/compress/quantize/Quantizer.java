@@ -1,163 +1,147 @@
 package dev.rlcompress.compress.quantize;
-import dev.rlcompress.compress.Part;
 
+import dev.rlcompress.compress.Calibration;
+import dev.rlcompress.compress.distill.Distiller;
+import dev.rlcompress.model.CompressionStep;
 import dev.rlcompress.model.Layer;
-import dev.rlcompress.compress.distill.Distillation;
+import dev.rlcompress.model.LayerId;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.UserError;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Entry point of the quantization suite: one method, one part, one result graph. */
+/**
+ * Entry point of the quantization suite: one method, one part, one result graph. Every transformation
+ * applied on the way (output centering, input equalization, the quantization itself) is recorded as its
+ * own step of the provenance.
+ */
 public final class Quantizer {
   private Quantizer() {}
 
-  public enum Method {
-    PTDQ, PTSQ, FP16, QAT, BINARY, INT4;
-
-    public static Method parse(String s) {
-      try {
-        return valueOf(s.toUpperCase());
-      } catch (IllegalArgumentException e) {
-        throw new UserError("unknown quantization method '" + s + "'; known: ptdq, ptsq, fp16, qat, binary, int4");
-      }
-    }
-  }
-
-  /**
-   * @param envId environment for calibration rollouts
-   * @param calibrationEpisodes greedy episodes of the fp32 policy whose states calibrate (ptsq, qat, binary)
-   * @param fullFp16 for fp16: run the whole graph in fp16 instead of storing fp16 weights
-   * @param finetuneSteps gradient steps of quantization-aware fine-tuning (qat, binary)
-   */
-  public record Spec(Method method, Part part, boolean perChannel, Observer observer, String envId,
-      int calibrationEpisodes, long calibrationSeed, int maxCalibrationStates, int blockSize, boolean fullFp16,
-      int finetuneSteps, double finetuneLr, boolean equalizeInputs, boolean centerOutputs,
-      double distillTemperature) {
-
-    public static Spec defaults(Method method, String envId) {
-      return new Spec(method, Part.ALL, true, new Observer.MinMax(), envId, 10, Calibration.DEFAULT_SEED, 10_000, 32,
-          false, 3000, method == Method.BINARY ? 1e-3 : 1e-4, false, false, Double.NaN);
-    }
-
-    public Spec withEqualizeInputs(boolean on) {
-      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, on, centerOutputs, distillTemperature);
-    }
-
-    /** Fine-tune (qat, binary) with Rusu et al.'s sharpened KL at temperature τ instead of MSE on Q-values. */
-    public Spec withDistillTemperature(double tau) {
-      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, centerOutputs, tau);
-    }
-
-    public Spec withCenterOutputs(boolean on) {
-      return new Spec(method, part, perChannel, observer, envId, calibrationEpisodes, calibrationSeed,
-          maxCalibrationStates, blockSize, fullFp16, finetuneSteps, finetuneLr, equalizeInputs, on, distillTemperature);
-    }
+  /** The method's options with their defaults (e.g. {@code "ptsq"}); a user error for an unknown name. */
+  public static QuantOptions defaults(String method) {
+    return QuantOptions.defaults(method);
   }
 
   /** The quantized policy and what a bit-packed deployment of its weights would take (binary only, else -1). */
   public record Result(QuantizedPolicy policy, long packedWeightBytes) {}
 
-  public static Result quantize(PolicyModel fp32, Spec spec) {
-    return quantize(fp32, spec, null);
-  }
-
   /**
-   * @param calibrationObservations observations to calibrate on; null collects them from the policy's
-   *     own rollouts in {@code spec.envId()}
+   * @param states where calibration and fine-tuning states come from; collected once from the
+   *     unmodified policy (only methods that {@link QuantOptions#needsStates() need states} use it)
    */
-  public static Result quantize(PolicyModel fp32, Spec spec, List<float[]> calibrationObservations) {
-    PolicyModel m = fp32.actionOnly();
-    if (m.provenance().compression().stream().anyMatch(c -> c.startsWith("quantize:")))
-      throw new UserError("the model is already quantized (" + m.provenance().compression() + "); start from fp32 weights");
-    List<PolicyModel.NamedLayer> chosen = spec.fullFp16() ? Part.weighted(m) : spec.part().select(m);
+  public static Result quantize(PolicyModel fp32, QuantOptions options, Calibration.Source states) {
+    PolicyModel m = fp32.actionOnly().requireFinite("the model to quantize");
+    if (m.provenance().quantized())
+      throw new UserError("the model is already quantized; start from fp32 weights");
+    List<PolicyModel.NamedLayer> chosen = options.part().select(m);
     if (chosen.isEmpty())
-      throw new UserError("no quantizable layer in part '" + spec.part().label() + "' of this model");
-    Set<String> names = new LinkedHashSet<>();
-    for (PolicyModel.NamedLayer n : chosen) names.add(n.name());
+      throw new UserError("no quantizable layer in part '" + options.part().label() + "' of this model");
+    Set<LayerId> ids = new LinkedHashSet<>();
+    for (PolicyModel.NamedLayer n : chosen) ids.add(n.id());
+    checkSupported(probe(options), chosen, options.method());
 
-    LayerScheme scheme = switch (spec.method()) {
-      case PTDQ -> new DynamicInt8(spec.perChannel());
-      case FP16 -> spec.fullFp16() ? new Fp16Graph() : new Fp16Weights();
-      case INT4 -> new Int4Weights(spec.blockSize());
-      case BINARY -> new BinaryWeights();
-      case PTSQ, QAT -> null; // needs calibration first
-    };
-    if (scheme != null) checkSupported(scheme, chosen, spec.method());
-    else checkSupported(new StaticInt8(true, Map.of(), Map.of()), chosen, spec.method());
-
-    long packed = -1;
-    String detail = "";
-    if (spec.centerOutputs()) {
+    if (options.centerOutputs()) {
       m = OutputCentering.apply(m);
-      detail += ":centered-outputs";
+      m = m.withProvenance(m.provenance().withCompression(
+          new CompressionStep.Reparametrization("output-centering", Part.HEAD, Map.of())));
     }
-    if (calibrationObservations != null && calibrationObservations.isEmpty())
-      throw new UserError("the calibration set is empty");
-    if (spec.equalizeInputs() && spec.method() != Method.PTDQ && spec.method() != Method.PTSQ)
-      throw new UserError("--equalize-inputs applies to ptdq and ptsq");
-    boolean calibrates = spec.equalizeInputs() || spec.method() == Method.PTSQ || spec.method() == Method.QAT
-        || spec.method() == Method.BINARY;
-    // Collected once from the unmodified policy: equalization is an exact reparametrization, so the
-    // rollouts of the equalized policy would visit the same states.
-    List<float[]> obs = !calibrates || calibrationObservations != null ? calibrationObservations
-        : Calibration.observations(m, spec.envId(), spec.calibrationEpisodes(), spec.calibrationSeed(),
-            spec.maxCalibrationStates());
-    if (spec.equalizeInputs()) {
+    // Collected once from the unmodified policy: centering keeps every greedy action and equalization is
+    // an exact reparametrization, so rollouts of the rewritten policy would visit the same states.
+    List<float[]> obs = options.needsStates() ? states.states(m) : List.of();
+    String calibration = options.needsStates() ? states.describe(obs.size()) : null;
+    if ((options instanceof QuantOptions.Ptdq p && p.equalizeInputs()) || (options instanceof QuantOptions.Ptsq s && s.equalizeInputs())) {
       m = InputEqualization.apply(m, obs);
-      detail += ":equalized-inputs";
+      m = m.withProvenance(m.provenance().withCompression(new CompressionStep.Reparametrization("input-equalization",
+          Part.ALL, Map.of("calibration", calibration))));
     }
-    switch (spec.method()) {
-      case PTSQ, QAT, BINARY -> {
-        detail = ":calibration=" + spec.calibrationEpisodes() + "ep/" + obs.size() + "states";
-        if (spec.method() == Method.BINARY) {
-          m = QuantAwareTraining.finetune(m, obs, names, QuantAwareTraining.Kind.BINARY, Map.of(), true,
-              spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed(), new Distillation.Loss(spec.distillTemperature()));
-          packed = 0;
-          for (PolicyModel.NamedLayer n : Part.weighted(m))
-            if (names.contains(n.name())) packed += BinaryWeights.packedBytes((Layer.Linear) n.layer());
-            else packed += 4 * n.layer().parameterCount();
-          detail += ":finetune=" + spec.finetuneSteps();
-          if (!Double.isNaN(spec.distillTemperature())) detail += ":distill-tau=" + spec.distillTemperature();
-        } else {
-          Map<String, List<float[]>> acts = Calibration.activations(m, obs);
-          Map<String, float[]> in = new HashMap<>(), out = new HashMap<>();
-          for (PolicyModel.NamedLayer n : chosen) {
-            in.put(n.name(), range(spec.observer(), acts.get(n.name())));
-            if (n.layer() instanceof Layer.Conv2d) out.put(n.name(), range(spec.observer(), acts.get(Calibration.next(m, n.name()))));
-          }
-          if (spec.method() == Method.QAT) {
-            m = QuantAwareTraining.finetune(m, obs, names, QuantAwareTraining.Kind.INT8, in, spec.perChannel(),
-                spec.finetuneSteps(), spec.finetuneLr(), spec.calibrationSeed(), new Distillation.Loss(spec.distillTemperature()));
-            detail += ":finetune=" + spec.finetuneSteps();
-            if (!Double.isNaN(spec.distillTemperature())) detail += ":distill-tau=" + spec.distillTemperature();
-          }
-          detail += ":observer=" + spec.observer().name();
-          scheme = new StaticInt8(spec.perChannel(), in, out);
-        }
+    Map<String, String> params = new LinkedHashMap<>();
+    long packed = -1;
+    LayerScheme scheme = switch (options) {
+      case QuantOptions.Ptdq p -> new DynamicInt8(p.perChannel());
+      case QuantOptions.Fp16 f -> new Fp16Weights();
+      case QuantOptions.Fp16Graph f -> new Fp16Graph();
+      case QuantOptions.Int4 i -> new Int4Weights(i.blockSize());
+      case QuantOptions.Ptsq p -> {
+        params.put("calibration", calibration);
+        params.put("observer", p.observer().name());
+        yield calibrated(m, chosen, p.observer(), p.perChannel(), obs);
       }
-      default -> {}
-    }
-    String step = "quantize:" + spec.method().name().toLowerCase() + ":" + scheme.describe() + ":part="
-        + (spec.fullFp16() ? "all" : spec.part().label()) + detail;
-    m = m.withProvenance(m.provenance().withCompression(step));
-    return new Result(new QuantizedPolicy(m, scheme, names), packed);
+      case QuantOptions.Qat q -> {
+        StaticInt8 s = calibrated(m, chosen, q.observer(), q.perChannel(), obs);
+        m = QuantAwareTraining.finetune(m, obs, ids, new QuantAwareTraining.FakeQuant.Int8(s.inputRanges(), q.perChannel()),
+            q.finetune());
+        params.put("calibration", calibration);
+        putFinetune(params, q.finetune());
+        params.put("observer", q.observer().name());
+        yield s;
+      }
+      case QuantOptions.Binary b -> {
+        m = QuantAwareTraining.finetune(m, obs, ids, new QuantAwareTraining.FakeQuant.Binary(), b.finetune());
+        packed = 0;
+        for (PolicyModel.NamedLayer n : Part.weighted(m))
+          packed += ids.contains(n.id()) ? BinaryWeights.packedBytes((Layer.Linear) n.layer()) : 4 * n.layer().parameterCount();
+        params.put("calibration", calibration);
+        putFinetune(params, b.finetune());
+        yield new BinaryWeights();
+      }
+    };
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("scheme", scheme.describe());
+    all.putAll(params);
+    m = m.withProvenance(m.provenance().withCompression(new CompressionStep.Quantization(options.method(), options.part(), all)));
+    return new Result(new QuantizedPolicy(m, scheme, ids), packed);
   }
 
-  private static float[] range(Observer o, List<float[]> acts) {
+  private static void putFinetune(Map<String, String> params, Distiller.Config c) {
+    params.put("finetune", Integer.toString(c.steps()));
+    if (c.sharpened()) params.put("distill-tau", CompressionStep.number(c.temperature()));
+  }
+
+  /** A scheme of the method's kind, to ask which layer kinds it supports before any calibration. */
+  private static LayerScheme probe(QuantOptions o) {
+    return switch (o) {
+      case QuantOptions.Ptdq p -> new DynamicInt8(p.perChannel());
+      case QuantOptions.Ptsq p -> new StaticInt8(p.perChannel(), Map.of(), Map.of());
+      case QuantOptions.Qat q -> new StaticInt8(q.perChannel(), Map.of(), Map.of());
+      case QuantOptions.Fp16 f -> new Fp16Weights();
+      case QuantOptions.Fp16Graph f -> new Fp16Graph();
+      case QuantOptions.Int4 i -> new Int4Weights(i.blockSize());
+      case QuantOptions.Binary b -> new BinaryWeights();
+    };
+  }
+
+  /** Static int8 with each chosen layer's input range (and a Conv's output range) from {@code observer}. */
+  private static StaticInt8 calibrated(PolicyModel m, List<PolicyModel.NamedLayer> chosen, Observer observer,
+      boolean perChannel, List<float[]> obs) {
+    Map<LayerId, List<float[]>> acts = Calibration.activations(m, obs);
+    Map<LayerId, QuantParams> in = new HashMap<>(), out = new HashMap<>();
+    for (PolicyModel.NamedLayer n : chosen) {
+      in.put(n.id(), range(observer, acts.get(n.id()), n.id()));
+      if (n.layer() instanceof Layer.Conv2d) {
+        LayerId next = Calibration.next(m, n.id());
+        out.put(n.id(), range(observer, acts.get(next), n.id()));
+      }
+    }
+    return new StaticInt8(perChannel, in, out);
+  }
+
+  private static QuantParams range(Observer o, List<float[]> acts, LayerId layer) {
     float[] r = o.range(acts);
+    if (!Float.isFinite(r[0]) || !Float.isFinite(r[1]))
+      throw new UserError("calibration of " + layer + " saw non-finite activations (NaN or Inf in the states or weights)");
     return QMath.affineU8(r[0], r[1]);
   }
 
-  private static void checkSupported(LayerScheme s, List<PolicyModel.NamedLayer> chosen, Method method) {
+  private static void checkSupported(LayerScheme s, List<PolicyModel.NamedLayer> chosen, String method) {
     for (PolicyModel.NamedLayer n : chosen)
       if (!s.supports(n.layer()))
-        throw new UserError(method.name().toLowerCase() + " does not support " + n.layer().getClass().getSimpleName()
-            + " layers (" + n.name() + "); choose another --part or method");
+        throw new UserError(method + " does not support " + n.layer().getClass().getSimpleName()
+            + " layers (" + n.id() + "); choose another --part or method");
   }
 }

@@ -2,6 +2,7 @@ package dev.rlcompress.compress.quantize;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.LayerId;
 import dev.rlcompress.onnx.GraphBuilder;
 import dev.rlcompress.onnx.OnnxExporter;
 import java.nio.ByteBuffer;
@@ -17,17 +18,22 @@ import java.util.Map;
  */
 public final class StaticInt8 implements LayerScheme {
   private final boolean perChannel;
-  private final Map<String, float[]> inputRange; // layer prefix -> {scale, zp}
-  private final Map<String, float[]> outputRange; // conv prefix -> {scale, zp} of its output
+  private final Map<LayerId, QuantParams> inputRange;
+  private final Map<LayerId, QuantParams> outputRange;
 
   /**
-   * @param inputRange uint8 {scale, zero point} of each quantized layer's input
-   * @param outputRange uint8 {scale, zero point} of each Conv layer's output
+   * @param inputRange uint8 parameters of each quantized layer's input
+   * @param outputRange uint8 parameters of each Conv layer's output
    */
-  public StaticInt8(boolean perChannel, Map<String, float[]> inputRange, Map<String, float[]> outputRange) {
+  public StaticInt8(boolean perChannel, Map<LayerId, QuantParams> inputRange, Map<LayerId, QuantParams> outputRange) {
     this.perChannel = perChannel;
     this.inputRange = Map.copyOf(inputRange);
     this.outputRange = Map.copyOf(outputRange);
+  }
+
+  /** The calibrated parameters of each quantized layer's input. */
+  public Map<LayerId, QuantParams> inputRanges() {
+    return inputRange;
   }
 
   @Override
@@ -40,16 +46,16 @@ public final class StaticInt8 implements LayerScheme {
     return layer instanceof Layer.Linear || layer instanceof Layer.Conv2d;
   }
 
-  private float[] range(Map<String, float[]> m, String prefix) {
-    float[] r = m.get(prefix);
+  private static QuantParams range(Map<LayerId, QuantParams> m, LayerId prefix) {
+    QuantParams r = m.get(prefix);
     if (r == null) throw new IllegalStateException("no calibrated range for " + prefix);
     return r;
   }
 
   @Override
-  public String write(GraphBuilder g, Layer layer, String p, String x, int[] shape) {
-    float[] in = range(inputRange, p);
-    String xdq = qdq(g, p + ".input", x, in[0], (int) in[1]);
+  public String write(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {
+    QuantParams in = range(inputRange, p);
+    String xdq = qdq(g, p + ".input", x, in);
     int rows, cols;
     float[] wts, bias;
     long[] wdims;
@@ -74,9 +80,9 @@ public final class StaticInt8 implements LayerScheme {
     String wzp = g.raw(p + ".weight_zero_point", TensorProto.DataType.INT8_VALUE, new byte[w.scale().length], sdims);
     Map<String, Object> axis = perChannel ? Map.of("axis", 0L) : Map.of();
     String wdq = g.node("DequantizeLinear", new String[] {wq, ws, wzp}, new String[] {g.fresh(p + ".weight_dq")}, axis);
-    int[] bq = biasQ(bias, in[0], w);
+    int[] bq = biasQ(bias, in.scale(), w);
     float[] bs = new float[w.scale().length];
-    for (int i = 0; i < bs.length; i++) bs[i] = in[0] * w.scale()[i];
+    for (int i = 0; i < bs.length; i++) bs[i] = in.scale() * w.scale()[i];
     ByteBuffer bb = ByteBuffer.allocate(bq.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     bb.asIntBuffer().put(bq);
     String bqName = g.raw(p + ".bias_quantized", TensorProto.DataType.INT32_VALUE, bb.array(), bq.length);
@@ -88,13 +94,12 @@ public final class StaticInt8 implements LayerScheme {
     }
     String y = g.node("Conv", new String[] {xdq, wdq, bdq}, new String[] {g.fresh(p + ".conv")},
         OnnxExporter.convAttrs((Layer.Conv2d) layer));
-    float[] out = range(outputRange, p);
-    return qdq(g, p + ".output", y, out[0], (int) out[1]);
+    return qdq(g, p + ".output", y, range(outputRange, p));
   }
 
-  private static String qdq(GraphBuilder g, String name, String x, float scale, int zp) {
-    String s = g.floats(name + "_scale", new float[] {scale});
-    String z = g.raw(name + "_zero_point", TensorProto.DataType.UINT8_VALUE, new byte[] {(byte) zp});
+  private static String qdq(GraphBuilder g, String name, String x, QuantParams qp) {
+    String s = g.floats(name + "_scale", new float[] {qp.scale()});
+    String z = g.raw(name + "_zero_point", TensorProto.DataType.UINT8_VALUE, new byte[] {(byte) qp.zeroPoint()});
     String q = g.node("QuantizeLinear", new String[] {x, s, z}, g.fresh(name + "_q"));
     return g.node("DequantizeLinear", new String[] {q, s, z}, g.fresh(name + "_dq"));
   }
@@ -106,17 +111,17 @@ public final class StaticInt8 implements LayerScheme {
   }
 
   @Override
-  public float stepBound(Layer layer, String p, float[] x, int[] shape) {
-    float b = 2 * range(inputRange, p)[0] * QuantBounds.maxAbs(layer) + QuantBounds.floatRounding(layer, x, 1.2e-7f);
-    if (layer instanceof Layer.Conv2d) b += 2 * range(outputRange, p)[0];
+  public float stepBound(Layer layer, LayerId p, float[] x, int[] shape) {
+    float b = 2 * range(inputRange, p).scale() * QuantBounds.maxAbs(layer) + QuantBounds.floatRounding(layer, x, 1.2e-7f);
+    if (layer instanceof Layer.Conv2d) b += 2 * range(outputRange, p).scale();
     return b;
   }
 
   @Override
-  public float[] reference(Layer layer, String p, float[] x, int[] shape) {
-    float[] in = range(inputRange, p);
-    float xs = in[0];
-    int zp = (int) in[1];
+  public float[] reference(Layer layer, LayerId p, float[] x, int[] shape) {
+    QuantParams in = range(inputRange, p);
+    float xs = in.scale();
+    int zp = in.zeroPoint();
     int[] xq = new int[x.length];
     for (int i = 0; i < x.length; i++) xq[i] = QMath.quantizeU8(x[i], xs, zp) - zp;
     if (layer instanceof Layer.Linear l) {
@@ -134,27 +139,17 @@ public final class StaticInt8 implements LayerScheme {
     int cols = c.inChannels() * c.kernel() * c.kernel();
     Int8Weights w = Int8Weights.of(c.weight(), c.outChannels(), cols, perChannel);
     int[] bq = biasQ(c.bias(), xs, w);
-    int h = shape[1], wd = shape[2], oh = c.outSize(h), ow = c.outSize(wd), k = c.kernel();
-    float[] out = range(outputRange, p);
-    float[] y = new float[c.outChannels() * oh * ow];
-    for (int oc = 0; oc < c.outChannels(); oc++)
-      for (int oy = 0; oy < oh; oy++)
-        for (int ox = 0; ox < ow; ox++) {
-          int acc = bq[oc];
-          for (int ic = 0; ic < c.inChannels(); ic++)
-            for (int ky = 0; ky < k; ky++) {
-              int iy = oy * c.stride() - c.padding() + ky;
-              if (iy < 0 || iy >= h) continue;
-              for (int kx = 0; kx < k; kx++) {
-                int ix = ox * c.stride() - c.padding() + kx;
-                if (ix < 0 || ix >= wd) continue;
-                acc += w.q()[((oc * c.inChannels() + ic) * k + ky) * k + kx] * xq[(ic * h + iy) * wd + ix];
-              }
-            }
-          float v = acc * (xs * w.scaleOf(oc));
-          int q = QMath.quantizeU8(v, out[0], (int) out[1]);
-          y[(oc * oh + oy) * ow + ox] = (q - (int) out[1]) * out[0];
-        }
+    int h = shape[1], wd = shape[2], per = c.outSize(h) * c.outSize(wd);
+    QuantParams out = range(outputRange, p);
+    int[] acc = new int[c.outChannels() * per];
+    for (int o = 0; o < acc.length; o++) acc[o] = bq[o / per];
+    c.forEachTap(h, wd, (o, wi, xi) -> acc[o] += w.q()[wi] * xq[xi]);
+    float[] y = new float[acc.length];
+    for (int o = 0; o < acc.length; o++) {
+      float v = acc[o] * (xs * w.scaleOf(o / per));
+      int q = QMath.quantizeU8(v, out.scale(), out.zeroPoint());
+      y[o] = (q - out.zeroPoint()) * out.scale();
+    }
     return y;
   }
 }

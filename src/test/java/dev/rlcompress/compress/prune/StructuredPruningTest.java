@@ -3,7 +3,10 @@ package dev.rlcompress.compress.prune;
 import static dev.rlcompress.Fixtures.rand;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.rlcompress.model.CompressionStep;
 import dev.rlcompress.model.Forward;
+import dev.rlcompress.model.LayerId;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StructuredPruningTest {
   @TempDir Path dir;
   static final Provenance P = new Provenance("test", "none", 0, Map.of(), 0, List.of());
+  static final List<Importance> IMPORTANCES = List.of(Importance.L1, Importance.L2, Importance.GROUP, new Importance.Random(1));
   static final Layer RELU = new Layer.Activation(Layer.Activation.Kind.RELU), TANH = new Layer.Activation(Layer.Activation.Kind.TANH);
 
   static Layer.Linear lin(int in, int out, SplittableRandom rng) {
@@ -47,7 +51,7 @@ class StructuredPruningTest {
     trunkThenHead.addAll(head.layers());
     for (int i = 0; i < trunkThenHead.size(); i++) {
       Layer l = trunkThenHead.get(i);
-      String name = i < m.trunk().size() ? "trunk." + i : head.name() + "." + (i - m.trunk().size());
+      LayerId name = i < m.trunk().size() ? LayerId.trunk(i) : LayerId.of(head, i - m.trunk().size());
       x = Forward.apply(l, x, shape);
       shape = Forward.shapeAfter(l, shape);
       if (plan.kept().containsKey(name)) {
@@ -67,7 +71,7 @@ class StructuredPruningTest {
   }
 
   static void assertConsistent(PolicyModel m, Importance imp, double ratio, int inputs) {
-    StructuredPruner.Plan plan = StructuredPruner.plan(m, imp, ratio, Map.of(), 1);
+    StructuredPruner.Plan plan = StructuredPruner.plan(m, imp, ratio, Map.of());
     PolicyModel pruned = StructuredPruner.apply(m, plan);
     assertTrue(pruned.parameterCount() < m.parameterCount(), "pruning removed parameters");
     SplittableRandom rng = new SplittableRandom(9);
@@ -86,11 +90,11 @@ class StructuredPruningTest {
     SplittableRandom rng = new SplittableRandom(1);
     PolicyModel m = new PolicyModel(new int[] {8}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(lin(8, 64, rng), RELU, lin(64, 32, rng), RELU, lin(32, 4, rng)))), P);
-    for (Importance imp : Importance.values()) assertConsistent(m, imp, 0.5, 8);
-    PolicyModel pruned = StructuredPruner.prune(m, Importance.L2, 0.5, 0);
+    for (Importance imp : IMPORTANCES) assertConsistent(m, imp, 0.5, 8);
+    PolicyModel pruned = StructuredPruner.prune(m, Importance.L2, 0.5, Part.ALL);
     assertEquals(List.of(8, 32, 16, 4), widths(pruned.actionHead().layers()), "units really removed");
     assertEquals(4, pruned.outputSize(), "output layer is never pruned");
-    assertTrue(pruned.provenance().compression().getLast().startsWith("prune:structured:l2:0.50"));
+    assertEquals(new CompressionStep.Pruning("structured-l2", Part.ALL, Map.of("ratio", "0.5")), pruned.provenance().compression().getLast());
   }
 
   @Test
@@ -100,9 +104,9 @@ class StructuredPruningTest {
         List.of(new Head("pi", new HeadKind.Categorical(), List.of(lin(30, 16, rng), TANH, lin(16, 3, rng))),
             new Head("v", new HeadKind.Value(), List.of(lin(30, 1, rng)))), P);
     List<DependencyGraph.Group> groups = DependencyGraph.groups(m);
-    DependencyGraph.Group last = groups.stream().filter(g -> g.producer().name(m).equals("trunk.2")).findFirst().orElseThrow();
+    DependencyGraph.Group last = groups.stream().filter(g -> g.producer().id(m).equals(LayerId.trunk(2))).findFirst().orElseThrow();
     assertEquals(2, last.consumers().size(), "the trunk's last layer feeds actor and critic");
-    for (Importance imp : Importance.values()) assertConsistent(m, imp, 0.4, 6);
+    for (Importance imp : IMPORTANCES) assertConsistent(m, imp, 0.4, 6);
   }
 
   @Test
@@ -113,8 +117,8 @@ class StructuredPruningTest {
     // 2x7x7 -> 6x7x7 -> 4x3x3 -> flatten 36 -> 10 -> 3
     PolicyModel m = new PolicyModel(new int[] {2, 7, 7}, null, List.of(c1, RELU, c2, RELU, new Layer.Flatten()),
         List.of(new Head("pi", new HeadKind.Categorical(), List.of(lin(36, 10, rng), RELU, lin(10, 3, rng)))), P);
-    for (Importance imp : Importance.values()) assertConsistent(m, imp, 0.5, 98);
-    PolicyModel pruned = StructuredPruner.prune(m, Importance.L1, 0.5, 0);
+    for (Importance imp : IMPORTANCES) assertConsistent(m, imp, 0.5, 98);
+    PolicyModel pruned = StructuredPruner.prune(m, Importance.L1, 0.5, Part.ALL);
     assertEquals(18, ((Layer.Linear) pruned.actionHead().layers().get(0)).in(), "2 of 4 channels x 3x3 columns remain");
   }
 
@@ -125,7 +129,7 @@ class StructuredPruningTest {
         List.of(new Head("q", new HeadKind.QValues(), List.of(lin(8, 256, rng), RELU, lin(256, 256, rng), RELU, lin(256, 4, rng)))), P);
     Path a = dir.resolve("a.onnx"), b = dir.resolve("b.onnx");
     OnnxExporter.write(m, a);
-    OnnxExporter.write(StructuredPruner.prune(m, Importance.L1, 0.5, 0), b);
+    OnnxExporter.write(StructuredPruner.prune(m, Importance.L1, 0.5, Part.ALL), b);
     assertTrue(Files.size(b) < 0.3 * Files.size(a), Files.size(b) + " vs " + Files.size(a));
   }
 
@@ -134,11 +138,11 @@ class StructuredPruningTest {
     SplittableRandom rng = new SplittableRandom(5);
     PolicyModel m = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(lin(4, 8, rng), RELU, lin(8, 2, rng)))), P);
-    assertThrows(UserError.class, () -> StructuredPruner.prune(m, Importance.L1, 1.0, 0));
-    assertThrows(UserError.class, () -> StructuredPruner.prune(m, Importance.L1, -0.1, 0));
+    assertThrows(UserError.class, () -> StructuredPruner.prune(m, Importance.L1, 1.0, Part.ALL));
+    assertThrows(UserError.class, () -> StructuredPruner.prune(m, Importance.L1, -0.1, Part.ALL));
     PolicyModel single = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(lin(4, 2, rng)))), P);
-    assertThrows(UserError.class, () -> StructuredPruner.prune(single, Importance.L1, 0.5, 0));
+    assertThrows(UserError.class, () -> StructuredPruner.prune(single, Importance.L1, 0.5, Part.ALL));
   }
 
   static List<Integer> widths(List<Layer> layers) {

@@ -3,11 +3,11 @@ package dev.rlcompress.compress.prune;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.rlcompress.Fixtures;
-import dev.rlcompress.compress.Part;
-import dev.rlcompress.eval.ModelStats;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
+import dev.rlcompress.model.Part;
+import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.model.Provenance;
 import dev.rlcompress.onnx.OnnxExporter;

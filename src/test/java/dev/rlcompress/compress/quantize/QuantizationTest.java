@@ -1,9 +1,13 @@
 package dev.rlcompress.compress.quantize;
-import dev.rlcompress.compress.Part;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.rlcompress.compress.Calibration;
+import dev.rlcompress.compress.distill.Distiller;
+import dev.rlcompress.model.CompressionStep;
 import dev.rlcompress.model.Head;
+import dev.rlcompress.model.LayerId;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
@@ -44,13 +48,15 @@ class QuantizationTest {
     OnnxExporter.write(dqn, fp32File);
   }
 
-  static Quantizer.Spec spec(Quantizer.Method m) {
-    return Quantizer.Spec.defaults(m, "LunarLander-v3");
+  /** Two calibration episodes of the policy itself. */
+  static final Calibration.Source CAL = Calibration.Episodes.of("LunarLander-v3", 2, 10_000);
+
+  static Quantizer.Result q(PolicyModel m, QuantOptions o) {
+    return Quantizer.quantize(m, o, CAL);
   }
 
-  static Quantizer.Spec with(Quantizer.Spec s, boolean perChannel, Observer o, boolean fullFp16, int steps) {
-    return new Quantizer.Spec(s.method(), s.part(), perChannel, o, s.envId(), 2, s.calibrationSeed(),
-        s.maxCalibrationStates(), s.blockSize(), fullFp16, steps, s.finetuneLr(), false, false, Double.NaN);
+  static Distiller.Config ft(int steps, double lr) {
+    return Distiller.Config.of(steps, lr).withSeed(Calibration.DEFAULT_SEED);
   }
 
   static Path verify(String name, Quantizer.Result r) throws Exception {
@@ -88,7 +94,7 @@ class QuantizationTest {
   @Test
   void ptdqPerChannelAndPerTensorMatchReferenceAndFuseToIntegerKernel() throws Exception {
     for (boolean pc : new boolean[] {true, false}) {
-      Path f = verify("ptdq-" + pc, Quantizer.quantize(dqn, with(spec(Quantizer.Method.PTDQ), pc, new Observer.MinMax(), false, 0)));
+      Path f = verify("ptdq-" + pc, q(dqn, new QuantOptions.Ptdq(Part.ALL, pc, false, false)));
       Map<String, Integer> ops = GraphInspector.optimizedOps(f);
       assertEquals(3, ops.getOrDefault("DynamicQuantizeMatMul", 0), "ORT fused every layer: " + ops);
       assertFalse(ops.containsKey("MatMulInteger"), ops.toString());
@@ -99,7 +105,7 @@ class QuantizationTest {
   void ptsqWithEveryObserverMatchesReferenceAndRunsQGemm() throws Exception {
     for (Observer o : List.of(new Observer.MinMax(), new Observer.MovingAverage(0.01f, 32), new Observer.Percentile(99.99),
         new Observer.Mse(2048))) {
-      Path f = verify("ptsq-" + o.name(), Quantizer.quantize(dqn, with(spec(Quantizer.Method.PTSQ), true, o, false, 0)));
+      Path f = verify("ptsq-" + o.name(), q(dqn, new QuantOptions.Ptsq(Part.ALL, true, o, false, false)));
       Map<String, Integer> ops = GraphInspector.optimizedOps(f);
       assertEquals(3, ops.getOrDefault("QGemm", 0), o.name() + ": " + ops);
       assertFalse(ops.containsKey("Gemm") || ops.containsKey("FusedGemm"), "no float Gemm left: " + ops);
@@ -108,28 +114,28 @@ class QuantizationTest {
 
   @Test
   void fp16WeightsAndFullGraphMatchReference() throws Exception {
-    verify("fp16", Quantizer.quantize(dqn, spec(Quantizer.Method.FP16)));
+    verify("fp16", q(dqn, new QuantOptions.Fp16(Part.ALL, false)));
     // fp16 rounding of intermediates differs by an fp16 ulp with summation order: hold to the bound only.
-    verify("fp16-full", Quantizer.quantize(dqn, with(spec(Quantizer.Method.FP16), true, new Observer.MinMax(), true, 0)), 0);
+    verify("fp16-full", q(dqn, new QuantOptions.Fp16Graph(false)), 0);
   }
 
   @Test
   void int4MatchesReferenceAndRunsMatMulNBits() throws Exception {
-    Path f = verify("int4", Quantizer.quantize(dqn, spec(Quantizer.Method.INT4)));
+    Path f = verify("int4", q(dqn, new QuantOptions.Int4(Part.ALL, 32, false)));
     assertEquals(3, GraphInspector.optimizedOps(f).getOrDefault("MatMulNBits", 0));
   }
 
   @Test
   void qatAndBinaryFineTuneThenMatchReference() throws Exception {
-    Quantizer.Result qat = Quantizer.quantize(dqn, with(spec(Quantizer.Method.QAT), true, new Observer.MinMax(), false, 30));
+    Quantizer.Result qat = q(dqn, new QuantOptions.Qat(Part.ALL, true, new Observer.MinMax(), ft(30, 1e-4), false));
     assertNotEquals(dqn.actionHead().layers(), qat.policy().model().actionHead().layers(), "fine-tuning changed the weights");
     Path f = verify("qat", qat);
     assertEquals(3, GraphInspector.optimizedOps(f).getOrDefault("QGemm", 0));
-    Quantizer.Result sharp = Quantizer.quantize(dqn,
-        with(spec(Quantizer.Method.QAT), true, new Observer.MinMax(), false, 30).withDistillTemperature(0.01));
-    assertTrue(sharp.policy().model().provenance().compression().getLast().contains("distill-tau=0.01"));
+    Quantizer.Result sharp = q(dqn,
+        new QuantOptions.Qat(Part.ALL, true, new Observer.MinMax(), ft(30, 1e-4).withTemperature(0.01), false));
+    assertTrue("0.01".equals(sharp.policy().model().provenance().compression().getLast().parameters().get("distill-tau")));
     verify("qat-sharpened", sharp);
-    Quantizer.Result bin = Quantizer.quantize(dqn, with(spec(Quantizer.Method.BINARY), true, new Observer.MinMax(), false, 30));
+    Quantizer.Result bin = q(dqn, new QuantOptions.Binary(Part.ALL, ft(30, 1e-3), false));
     verify("binary", bin);
     long weights = 8 * 256 + 256 * 256 + 256 * 4;
     assertTrue(bin.packedWeightBytes() < weights / 8 + 12 * (256 + 256 + 4), "bit-packed size " + bin.packedWeightBytes());
@@ -142,32 +148,30 @@ class QuantizationTest {
       float[] a = dqn.forward(o), b = eq.forward(o);
       for (int k = 0; k < a.length; k++) assertEquals(a[k], b[k], 1e-4f * (1 + Math.abs(a[k])));
     }
-    Quantizer.Spec s = with(spec(Quantizer.Method.PTDQ), true, new Observer.MinMax(), false, 0).withEqualizeInputs(true);
-    Quantizer.Result r = Quantizer.quantize(dqn, s, states);
-    assertTrue(r.policy().model().provenance().compression().getLast().contains("equalized-inputs"));
+    Quantizer.Result r = Quantizer.quantize(dqn, new QuantOptions.Ptdq(Part.ALL, true, true, false), new Calibration.Given(states));
     verify("ptdq-equalized", r);
-    Quantizer.Spec q = with(spec(Quantizer.Method.PTSQ), true, new Observer.MinMax(), false, 0).withEqualizeInputs(true);
-    verify("ptsq-equalized", Quantizer.quantize(dqn, q, states));
+    verify("ptsq-equalized", Quantizer.quantize(dqn, new QuantOptions.Ptsq(Part.ALL, true, new Observer.MinMax(), true, false),
+        new Calibration.Given(states)));
   }
 
   @Test
   void quantizationComposesWithPruning() throws Exception {
-    PolicyModel structured = dev.rlcompress.compress.prune.StructuredPruner.prune(dqn, dev.rlcompress.compress.prune.Importance.L2, 0.5, 0);
-    Quantizer.Result r = Quantizer.quantize(structured, spec(Quantizer.Method.PTDQ));
+    PolicyModel structured = dev.rlcompress.compress.prune.StructuredPruner.prune(dqn, dev.rlcompress.compress.prune.Importance.L2, 0.5, Part.ALL);
+    Quantizer.Result r = q(structured, Quantizer.defaults("ptdq"));
     assertEquals(2, r.policy().model().provenance().compression().size(), "prune step then quantize step");
     verify("pruned-ptdq", r);
     PolicyModel sparse = dev.rlcompress.compress.prune.UnstructuredPruner.prune(dqn, 0.3, Part.ALL, false);
-    verify("sparse-ptsq", Quantizer.quantize(sparse, spec(Quantizer.Method.PTSQ), states));
-    assertThrows(UserError.class, () -> Quantizer.quantize(r.policy().model(), spec(Quantizer.Method.PTDQ)), "no double quantization");
+    verify("sparse-ptsq", Quantizer.quantize(sparse, Quantizer.defaults("ptsq"), new Calibration.Given(states)));
+    assertThrows(UserError.class, () -> q(r.policy().model(), Quantizer.defaults("ptdq")), "no double quantization");
   }
 
   @Test
   void sizesDropAsPromised() throws Exception {
     long fp32 = Files.size(fp32File);
     long weightBytes = 4L * (8 * 256 + 256 * 256 + 256 * 4);
-    long int8 = Files.size(verify("size-int8", Quantizer.quantize(dqn, spec(Quantizer.Method.PTDQ))));
-    long fp16 = Files.size(verify("size-fp16", Quantizer.quantize(dqn, spec(Quantizer.Method.FP16))));
-    long int4 = Files.size(verify("size-int4", Quantizer.quantize(dqn, spec(Quantizer.Method.INT4))));
+    long int8 = Files.size(verify("size-int8", q(dqn, Quantizer.defaults("ptdq"))));
+    long fp16 = Files.size(verify("size-fp16", q(dqn, new QuantOptions.Fp16(Part.ALL, false))));
+    long int4 = Files.size(verify("size-int4", q(dqn, new QuantOptions.Int4(Part.ALL, 32, false))));
     // int8: a quarter of the weights plus per-channel scales, biases and metadata.
     assertTrue(int8 < weightBytes / 4 + 4 * 1100 + 4096, "int8 " + int8 + " vs fp32 " + fp32);
     assertTrue(int8 > weightBytes / 4, "int8 still holds one byte per weight");
@@ -187,7 +191,7 @@ class QuantizationTest {
         List.of(new Head("pi", new HeadKind.Categorical(), List.of(fc))), new Provenance("ppo", "none", 0, Map.of(), 0, List.of()));
     List<float[]> obs = new java.util.ArrayList<>();
     for (int i = 0; i < 300; i++) obs.add(Fixtures.rand(162, rng));
-    Quantizer.Result r = Quantizer.quantize(cnn, spec(Quantizer.Method.PTSQ), obs);
+    Quantizer.Result r = Quantizer.quantize(cnn, Quantizer.defaults("ptsq"), new Calibration.Given(obs));
     Path f = dir.resolve("cnn-ptsq.onnx");
     OnnxExporter.write(r.policy().toProto(), f);
     try (OrtPolicy ort = OrtPolicy.load(f)) {
@@ -201,10 +205,10 @@ class QuantizationTest {
     assertTrue(ops.containsKey("QLinearConv"), "integer convolution: " + ops);
     assertTrue(ops.containsKey("QGemm"), "integer Gemm after the Flatten: " + ops);
     // Dynamic int8 covers Linear layers only: a CNN must pick the head.
-    UserError e = assertThrows(UserError.class, () -> Quantizer.quantize(cnn, spec(Quantizer.Method.PTDQ)));
+    UserError e = assertThrows(UserError.class, () -> q(cnn, Quantizer.defaults("ptdq")));
     assertTrue(e.getMessage().contains("Conv2d"), e.getMessage());
-    Quantizer.Spec head = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.HEAD, true, new Observer.MinMax(), "none", 1, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
-    assertEquals(java.util.Set.of("pi.0"), Quantizer.quantize(cnn, head).policy().selected());
+    assertEquals(java.util.Set.of(new LayerId("pi", 0)),
+        q(cnn, new QuantOptions.Ptdq(Part.HEAD, true, false, false)).policy().selected());
   }
 
   @Test
@@ -212,11 +216,62 @@ class QuantizationTest {
     PolicyModel tiny = new PolicyModel(new int[] {4}, null, List.of(),
         List.of(new Head("q", new HeadKind.QValues(), List.of(new Layer.Linear(4, 2, new float[8], new float[2])))),
         new Provenance("dqn", "CartPole-v1", 0, Map.of(), 0, List.of()));
-    Quantizer.Spec features = new Quantizer.Spec(Quantizer.Method.PTDQ, Part.FEATURES, true, new Observer.MinMax(), "CartPole-v1", 1, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
-    assertThrows(UserError.class, () -> Quantizer.quantize(tiny, features), "an MLP with one layer has no feature part");
-    assertThrows(UserError.class, () -> Quantizer.quantize(dqn, spec(Quantizer.Method.PTSQ), List.of()), "empty calibration set");
-    Quantizer.Spec zeroEpisodes = new Quantizer.Spec(Quantizer.Method.PTSQ, Part.ALL, true, new Observer.MinMax(), "LunarLander-v3", 0, 0, 10, 32, false, 0, 0, false, false, Double.NaN);
-    assertThrows(UserError.class, () -> Quantizer.quantize(dqn, zeroEpisodes));
+    assertThrows(UserError.class, () -> q(tiny, new QuantOptions.Ptdq(Part.FEATURES, true, false, false)),
+        "an MLP with one layer has no feature part");
+    assertThrows(UserError.class, () -> new Calibration.Given(List.of()), "empty calibration set");
+    assertThrows(UserError.class, () -> Calibration.Episodes.of("LunarLander-v3", 0, 10));
     assertThrows(UserError.class, () -> Observer.parse("kl"));
+  }
+
+  /**
+   * Every transformation a quantization applies is its own provenance entry, in order: centering,
+   * equalization (where the method has it), the quantization with its parameters.
+   */
+  @Test
+  void historyListsEveryStepForEveryMethod() {
+    Calibration.Source given = new Calibration.Given(states.subList(0, 300));
+    Distiller.Config tiny = ft(5, 1e-4);
+    Map<QuantOptions, List<String>> expected = new java.util.LinkedHashMap<>();
+    List<String> centerEqualize = List.of("output-centering", "input-equalization");
+    expected.put(new QuantOptions.Ptdq(Part.ALL, true, true, true), centerEqualize);
+    expected.put(new QuantOptions.Ptsq(Part.ALL, true, new Observer.Mse(2048), true, true), centerEqualize);
+    expected.put(new QuantOptions.Fp16(Part.ALL, true), List.of("output-centering"));
+    expected.put(new QuantOptions.Fp16Graph(true), List.of("output-centering"));
+    expected.put(new QuantOptions.Int4(Part.ALL, 32, true), List.of("output-centering"));
+    expected.put(new QuantOptions.Qat(Part.ALL, true, new Observer.MinMax(), tiny.withTemperature(0.01), true), List.of("output-centering"));
+    expected.put(new QuantOptions.Binary(Part.ALL, tiny, true), List.of("output-centering"));
+    for (var e : expected.entrySet()) {
+      List<CompressionStep> h = Quantizer.quantize(dqn, e.getKey(), given).policy().model().provenance().compression();
+      List<String> methods = new java.util.ArrayList<>(e.getValue());
+      methods.add(e.getKey().method());
+      assertEquals(methods, h.stream().map(CompressionStep::method).toList(), e.getKey().toString());
+      CompressionStep q = h.getLast();
+      assertInstanceOf(CompressionStep.Quantization.class, q);
+      assertTrue(q.parameters().containsKey("scheme"), q.describe());
+      if (e.getKey().needsStates()) assertEquals("given/300states", q.parameters().getOrDefault("calibration",
+          h.get(1).parameters().get("calibration")), q.describe());
+    }
+    QuantOptions.Ptsq plain = new QuantOptions.Ptsq(Part.ALL, false, new Observer.Percentile(99.99), false, false);
+    CompressionStep only = Quantizer.quantize(dqn, plain, given).policy().model().provenance().compression().getLast();
+    assertEquals(Map.of("scheme", "ptsq-int8-per-tensor", "calibration", "given/300states", "observer", "percentile"), only.parameters());
+  }
+
+  @Test
+  void nonFiniteInputsNeverBecomeScales() {
+    List<float[]> bad = new java.util.ArrayList<>(states.subList(0, 50));
+    bad.add(new float[] {Float.NaN, 0, 0, 0, 0, 0, 0, 0});
+    UserError e = assertThrows(UserError.class, () -> Quantizer.quantize(dqn, Quantizer.defaults("ptsq"), new Calibration.Given(bad)));
+    assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+    Layer.Linear first = (Layer.Linear) dqn.actionHead().layers().get(0);
+    float[] w = first.weight().clone();
+    w[3] = Float.POSITIVE_INFINITY;
+    List<Layer> layers = new java.util.ArrayList<>(dqn.actionHead().layers());
+    layers.set(0, new Layer.Linear(first.in(), first.out(), w, first.bias()));
+    PolicyModel inf = new PolicyModel(new int[] {8}, null, List.of(), List.of(new Head("q", new HeadKind.QValues(), layers)), dqn.provenance());
+    for (QuantOptions o : List.of(Quantizer.defaults("ptdq"), Quantizer.defaults("ptsq"), Quantizer.defaults("int4"))) {
+      UserError u = assertThrows(UserError.class, () -> Quantizer.quantize(inf, o, new Calibration.Given(states.subList(0, 50))));
+      assertTrue(u.getMessage().contains("q.0.weight"), u.getMessage());
+    }
+    assertThrows(UserError.class, () -> OnnxExporter.toProto(inf), "the exporter refuses non-finite weights");
   }
 }

@@ -1,7 +1,5 @@
-package dev.rlcompress.compress;
+package dev.rlcompress.model;
 
-import dev.rlcompress.model.Layer;
-import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.model.PolicyModel.NamedLayer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,10 +35,10 @@ public enum Part {
   public List<NamedLayer> select(PolicyModel m) {
     List<NamedLayer> all = weighted(m);
     if (this == ALL) return all;
-    boolean hasTrunk = all.stream().anyMatch(n -> n.name().startsWith("trunk."));
+    boolean hasTrunk = all.stream().anyMatch(n -> n.id().inTrunk());
     List<NamedLayer> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
-      boolean feature = hasTrunk ? all.get(i).name().startsWith("trunk.") : i < all.size() - 1;
+      boolean feature = hasTrunk ? all.get(i).id().inTrunk() : i < all.size() - 1;
       if (feature == (this == FEATURES)) out.add(all.get(i));
     }
     return out;

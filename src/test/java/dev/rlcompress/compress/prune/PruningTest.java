@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.rlcompress.Fixtures;
 import dev.rlcompress.cli.CliErrorsTest;
-import dev.rlcompress.compress.Part;
+import dev.rlcompress.compress.Calibration;
+import dev.rlcompress.compress.distill.Distiller;
+import dev.rlcompress.model.Part;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.onnx.OnnxExporter;
@@ -18,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FineTunedPruningTest {
+class PruningTest {
   @TempDir Path dir;
 
   /** Training with no gradient step returns the initial weights, which provenance must rebuild exactly. */
@@ -37,13 +39,15 @@ class FineTunedPruningTest {
     PolicyModel teacher = Dqn.train(new TrainConfig("LunarLander-v3", 1, 50,
         Map.of("learning_starts", "1000", "eval_freq", "0", "net_arch", "64,64"), null, false, null)).model();
     List<float[]> states = Fixtures.lunarLanderStates(2000, 1);
-    FineTunedPruning.Method m = FineTunedPruning.Method.parse("l1-unstructured");
-    PolicyModel oneShot = FineTunedPruning.pruneOnce(teacher, m, 0.8, Part.ALL, false, 0);
-    PolicyModel iter = FineTunedPruning.iterative(teacher, m, 0.8, Part.ALL, false, 4, 150, states, 0, dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
+    PruneMethod m = new PruneMethod.Unstructured(Part.ALL, false);
+    PolicyModel oneShot = m.prune(teacher, 0.8);
+    PolicyModel iter = Pruning.prune(teacher, new Pruning.Options.FineTuned(m, 0.8, 4, Distiller.Config.of(150, 1e-4)),
+        new Calibration.Given(states));
     assertEquals(0.8, UnstructuredPruner.sparsity(iter), 0.01, "fine-tuning never revives pruned weights");
     assertTrue(error(iter, teacher, states) < error(oneShot, teacher, states),
         "fine-tuned student is closer to the teacher than one-shot pruning");
-    PolicyModel structured = FineTunedPruning.iterative(teacher, FineTunedPruning.Method.parse("l2"), 0.5, Part.ALL, false, 2, 100, states, 0, dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
+    PolicyModel structured = Pruning.prune(teacher, new Pruning.Options.FineTuned(new PruneMethod.Structured(Importance.L2, Part.ALL),
+        0.5, 2, Distiller.Config.of(100, 1e-4)), new Calibration.Given(states));
     assertEquals(List.of(8, 32, 32, 4), widthsOf(structured), "two steps of 29% leave half the units");
   }
 
@@ -53,23 +57,22 @@ class FineTunedPruningTest {
     PolicyModel teacher = Dqn.train(new TrainConfig("LunarLander-v3", 2, 50,
         Map.of("learning_starts", "1000", "eval_freq", "0", "net_arch", "32,32"), null, false, null)).model();
     List<float[]> states = Fixtures.lunarLanderStates(1000, 2);
-    PolicyModel plain = dev.rlcompress.compress.distill.Distillation.finetune(teacher, teacher, states,
-        dev.rlcompress.compress.distill.Distillation.NONE, null, 300, 1e-3, 1);
-    PolicyModel sparse = dev.rlcompress.compress.distill.Distillation.finetune(teacher, teacher, states,
-        dev.rlcompress.compress.distill.Distillation.NONE, null, 300, 1e-3, 1,
-        dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT, new GroupSparsity(1e-2, 4));
+    Distiller.Config c = Distiller.Config.of(300, 1e-3).withSeed(1);
+    PolicyModel plain = Distiller.distill(teacher, teacher, states, c);
+    PolicyModel sparse = Distiller.distill(teacher, teacher, states, c, dev.rlcompress.train.Mlp.Hooks.NONE,
+        new GroupSparsity(teacher, 1e-2, 4));
     assertTrue(bottomHalfShare(sparse) < 0.8 * bottomHalfShare(plain),
         "sparse training empties the weakest units: " + bottomHalfShare(sparse) + " vs " + bottomHalfShare(plain));
-    PolicyModel pruned = FineTunedPruning.sparseTrainThenPrune(teacher, Importance.L2, 0.5, states, 50, 1e-2, 4, 50, 1,
-        dev.rlcompress.compress.distill.Distillation.Loss.DEFAULT);
+    PolicyModel pruned = Pruning.prune(teacher, new Pruning.Options.SparseTrained(Importance.L2, 0.5,
+        new Pruning.SparseTraining(50, 1e-2, 4), Distiller.Config.of(50, 1e-4).withSeed(1)), new Calibration.Given(states));
     assertEquals(List.of(8, 16, 16, 4), widthsOf(pruned));
-    assertTrue(pruned.provenance().compression().getLast().contains("group-sparse-train=50"));
+    assertEquals("50", pruned.provenance().compression().getLast().parameters().get("group-sparse-train"));
   }
 
   /** Share of the first hidden layer's group L2 mass held by its weaker half of units. */
   static double bottomHalfShare(PolicyModel m) {
     var g = DependencyGraph.groups(m).get(0);
-    double[] s = Importance.L2.scores(m, g, 0);
+    double[] s = Importance.L2.scores(m, g);
     double[] sorted = s.clone();
     java.util.Arrays.sort(sorted);
     double low = 0, all = 0;
