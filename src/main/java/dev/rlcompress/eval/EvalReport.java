@@ -6,6 +6,10 @@ import java.util.Map;
 /**
  * Everything measured about one model in one evaluation. NaN marks what does not apply (success rate
  * without a threshold, agreement without a reference, latency when not measured).
+ *
+ * @param actionRmse continuous actions only: root-mean-square difference from the reference's action
+ *     over the visited states and action dimensions, each dimension divided by its range (high - low)
+ * @param actionMaxError continuous actions only: the largest such normalized difference
  */
 public record EvalReport(
     String model,
@@ -18,6 +22,8 @@ public record EvalReport(
     double successRate,
     double agreement,
     double agreementDecisive,
+    double actionRmse,
+    double actionMaxError,
     double meanEpisodeLength,
     double latencyUsB1,
     double latencyMsB100,
@@ -28,12 +34,12 @@ public record EvalReport(
   /** The same report under another label (a sweep cell, a variant name). */
   public EvalReport withModel(String label) {
     return new EvalReport(label, envId, episodes, meanReturn, stdReturn, ci95Low, ci95High, successRate, agreement,
-        agreementDecisive, meanEpisodeLength, latencyUsB1, latencyMsB100, sizeBytes, params, sparsity);
+        agreementDecisive, actionRmse, actionMaxError, meanEpisodeLength, latencyUsB1, latencyMsB100, sizeBytes, params, sparsity);
   }
 
   public EvalReport withLatency(double b1, double bBatch) {
     return new EvalReport(model, envId, episodes, meanReturn, stdReturn, ci95Low, ci95High, successRate, agreement,
-        agreementDecisive, meanEpisodeLength, b1, bBatch, sizeBytes, params, sparsity);
+        agreementDecisive, actionRmse, actionMaxError, meanEpisodeLength, b1, bBatch, sizeBytes, params, sparsity);
   }
 
   /**
@@ -51,6 +57,8 @@ public record EvalReport(
     m.put("success_rate", successRate);
     m.put("agreement", agreement);
     m.put("agreement_decisive", agreementDecisive);
+    m.put("action_rmse", actionRmse);
+    m.put("action_max_error", actionMaxError);
     m.put("mean_episode_length", meanEpisodeLength);
     m.put("latency_us_b1", latencyUsB1);
     m.put("latency_ms_b100", latencyMsB100);

@@ -90,7 +90,7 @@ public final class Evaluator {
     }
     double[] ci = Stats.bootstrapCi95(returns);
     double success = Double.isNaN(env.successThreshold()) || eps.length == 0 ? Double.NaN : (double) successes / eps.length;
-    double[] agree = reference == null ? new double[] {Double.NaN, Double.NaN}
+    double[] agree = reference == null ? new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN}
         : agreement(p, reference, stored, env.actionSpace());
 
     double b1 = Double.NaN, b100 = Double.NaN;
@@ -101,7 +101,7 @@ public final class Evaluator {
     }
     ModelStats ms = p.stats();
     return new EvalReport(label(p), envId, eps.length, Stats.mean(returns), Stats.std(returns),
-        ci[0], ci[1], success, agree[0], agree[1], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
+        ci[0], ci[1], success, agree[0], agree[1], agree[2], agree[3], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
         ms.sizeBytes(), ms.params(), ms.sparsity());
   }
 
@@ -137,13 +137,17 @@ public final class Evaluator {
    * states only. A discrete state is decisive when the reference's best action leads its runner-up by at
    * least 5% of the spread of its outputs: flips on the other states are near-ties between actions the
    * reference itself barely tells apart. For continuous actions two actions agree when every dimension
-   * differs by at most 5% of its range (every state counts as decisive).
+   * differs by at most 5% of its range (every state counts as decisive), and the action error is
+   * measured too: its root mean square and maximum over states and dimensions, each dimension's
+   * difference divided by that dimension's range.
    *
-   * @return {overall, decisive}
+   * @return {overall, decisive, action RMSE, action max error}; the last two NaN for discrete actions
    */
   public static double[] agreement(Policy p, Policy ref, List<float[]> states, Space actionSpace) {
-    if (states.isEmpty()) return new double[] {Double.NaN, Double.NaN};
+    if (states.isEmpty()) return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
     int same = 0, decisive = 0, decisiveSame = 0;
+    double sq = 0, max = 0;
+    long terms = 0;
     int chunk = 256;
     for (int from = 0; from < states.size(); from += chunk) {
       float[][] batch = states.subList(from, Math.min(states.size(), from + chunk)).toArray(new float[0][]);
@@ -152,8 +156,13 @@ public final class Evaluator {
         if (actionSpace instanceof Space.Box box) {
           float[] x = Actions.continuous(p.actionHead(), a[i], box), y = Actions.continuous(ref.actionHead(), b[i], box);
           boolean ok = true;
-          for (int d = 0; d < x.length; d++)
-            if (Math.abs(x[d] - y[d]) > 0.05 * (box.high()[d] - box.low()[d])) ok = false;
+          for (int d = 0; d < x.length; d++) {
+            double e = Math.abs(x[d] - y[d]) / (box.high()[d] - box.low()[d]);
+            if (e > 0.05) ok = false;
+            sq += e * e;
+            max = Math.max(max, e);
+            terms++;
+          }
           if (ok) same++;
           decisive++;
           if (ok) decisiveSame++;
@@ -167,7 +176,9 @@ public final class Evaluator {
         }
       }
     }
-    return new double[] {(double) same / states.size(), decisive == 0 ? Double.NaN : (double) decisiveSame / decisive};
+    boolean box = actionSpace instanceof Space.Box;
+    return new double[] {(double) same / states.size(), decisive == 0 ? Double.NaN : (double) decisiveSame / decisive,
+        box ? Math.sqrt(sq / terms) : Double.NaN, box ? max : Double.NaN};
   }
 
   static boolean isDecisive(float[] out) {

@@ -15,16 +15,13 @@ public final class Actions {
   }
 
   /**
-   * The continuous action for a head output: a Gaussian's mean clipped to the box, or a tanh output in
-   * [-1, 1] rescaled to [low, high].
+   * The continuous action for a head output. Continuous heads already output the environment's action
+   * (their squashing/clipping is part of the policy, {@link HeadKind#finish}); clipping to the box here
+   * only guards against a runtime's rounding.
    */
   public static float[] continuous(HeadKind kind, float[] out, Space.Box box) {
     return switch (kind) {
-      case HeadKind.TanhAction t -> {
-        float[] a = new float[out.length];
-        for (int i = 0; i < out.length; i++) a[i] = t.low()[i] + 0.5f * (out[i] + 1f) * (t.high()[i] - t.low()[i]);
-        yield box.clip(a);
-      }
+      case HeadKind.TanhAction t -> box.clip(out);
       case HeadKind.Gaussian g -> box.clip(out);
       default -> throw new IllegalArgumentException(kind.tag() + " head does not produce continuous actions");
     };

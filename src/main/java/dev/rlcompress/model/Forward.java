@@ -21,7 +21,8 @@ public final class Forward {
   /**
    * Runs the trunk and {@code head}, handing each layer's input to {@code inputs} under the same name
    * the exporter gives the layer ("trunk.3", "q.0", ...). Calibration of static quantization and
-   * activation statistics for pruning use this.
+   * activation statistics for pruning use this. Returns the head's layers' output, before the head
+   * kind's output stage ({@link HeadKind#finish}).
    */
   public static float[] trace(PolicyModel m, Head head, float[] obs, java.util.function.BiConsumer<LayerId, float[]> inputs) {
     float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
@@ -47,7 +48,7 @@ public final class Forward {
     float[] x = m.normalization() == null ? obs : m.normalization().apply(obs);
     int[] shape = m.inputShape();
     x = layers(m.trunk(), x, shape);
-    return layers(head.layers(), x, Shapes.propagate(shape, m.trunk(), ""));
+    return head.kind().finish(layers(head.layers(), x, Shapes.propagate(shape, m.trunk(), "")));
   }
 
   /** Shape (no batch dimension) after {@code layer}. */

@@ -81,7 +81,11 @@ public final class ModelFormat {
     JsonObject o = new JsonObject();
     o.addProperty("kind", k.tag());
     switch (k) {
-      case HeadKind.Gaussian g -> o.add("log_std", GSON.toJsonTree(g.logStd()));
+      case HeadKind.Gaussian g -> {
+        o.add("log_std", GSON.toJsonTree(g.logStd()));
+        o.add("low", GSON.toJsonTree(g.low()));
+        o.add("high", GSON.toJsonTree(g.high()));
+      }
       case HeadKind.TanhAction t -> {
         o.add("low", GSON.toJsonTree(t.low()));
         o.add("high", GSON.toJsonTree(t.high()));
@@ -96,7 +100,8 @@ public final class ModelFormat {
       case "q_values" -> new HeadKind.QValues();
       case "categorical" -> new HeadKind.Categorical();
       case "value" -> new HeadKind.Value();
-      case "gaussian" -> new HeadKind.Gaussian(GSON.fromJson(o.get("log_std"), float[].class));
+      case "gaussian" -> new HeadKind.Gaussian(GSON.fromJson(o.get("log_std"), float[].class),
+          GSON.fromJson(o.get("low"), float[].class), GSON.fromJson(o.get("high"), float[].class));
       case "tanh_action" ->
           new HeadKind.TanhAction(GSON.fromJson(o.get("low"), float[].class), GSON.fromJson(o.get("high"), float[].class));
       default -> throw new IllegalArgumentException("unknown head kind " + o.get("kind"));

@@ -66,6 +66,7 @@ public final class OnnxExporter {
       int[] headShape = trunkShape;
       for (Layer l : h.layers()) headShape = Forward.shapeAfter(l, headShape);
       int width = headShape[0];
+      out = writeFinish(g, h, out);
       g.node("Identity", new String[] {out}, h.name());
       g.output(h.name(), TensorProto.DataType.FLOAT_VALUE, "batch", (long) width);
     }
@@ -88,6 +89,30 @@ public final class OnnxExporter {
       s = Forward.shapeAfter(l, s);
     }
     return x;
+  }
+
+  /**
+   * The head kind's output stage ({@link dev.rlcompress.model.HeadKind#finish}) as nodes: tanh and the
+   * rescaling to the action box (skipped where it is the identity), or the clip of a Gaussian's mean.
+   */
+  private static String writeFinish(GraphBuilder g, Head h, String x) {
+    String p = h.name() + ".action";
+    return switch (h.kind()) {
+      case dev.rlcompress.model.HeadKind.TanhAction t -> {
+        x = g.node("Tanh", new String[] {x}, g.fresh(p + ".tanh"));
+        float[] scale = t.scale(), offset = t.offset();
+        boolean identity = true;
+        for (int i = 0; i < scale.length; i++) identity &= scale[i] == 1f && offset[i] == 0f;
+        if (identity) yield x;
+        x = g.node("Mul", new String[] {x, g.floats(p + ".scale", scale, scale.length)}, g.fresh(p + ".scaled"));
+        yield g.node("Add", new String[] {x, g.floats(p + ".offset", offset, offset.length)}, g.fresh(p + ".out"));
+      }
+      case dev.rlcompress.model.HeadKind.Gaussian gs -> {
+        x = g.node("Max", new String[] {x, g.floats(p + ".low", gs.low(), gs.low().length)}, g.fresh(p + ".above"));
+        yield g.node("Min", new String[] {x, g.floats(p + ".high", gs.high(), gs.high().length)}, g.fresh(p + ".out"));
+      }
+      default -> x;
+    };
   }
 
   private static String writeFp32(GraphBuilder g, Layer layer, LayerId p, String x, int[] shape) {

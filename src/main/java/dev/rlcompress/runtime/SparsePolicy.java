@@ -139,6 +139,12 @@ public final class SparsePolicy implements Policy {
     }
     float[] out = new float[batch * outputSize];
     for (int o = 0; o < outputSize; o++) for (int b = 0; b < batch; b++) out[b * outputSize + o] = x[o * batch + b];
+    var kind = model.actionHead().kind();
+    if (!(kind instanceof HeadKind.Gaussian || kind instanceof HeadKind.TanhAction)) return out;
+    for (int b = 0; b < batch; b++) {
+      float[] a = kind.finish(java.util.Arrays.copyOfRange(out, b * outputSize, (b + 1) * outputSize));
+      System.arraycopy(a, 0, out, b * outputSize, outputSize);
+    }
     return out;
   }
 

@@ -9,13 +9,17 @@ public final class Algorithms {
   private Algorithms() {}
 
   public static List<String> names() {
-    return List.of("dqn", "ppo");
+    return List.of("dqn", "ppo", "trpo", "ddpg", "td3", "sac");
   }
 
   public static TrainResult train(String algo, TrainConfig cfg) {
     return switch (algo) {
       case "dqn" -> Dqn.train(cfg);
-      case "ppo" -> Ppo.train(cfg);
+      case "ppo" -> continuous(cfg.envId()) ? PpoGaussian.train(cfg) : Ppo.train(cfg);
+      case "trpo" -> Trpo.train(cfg);
+      case "ddpg" -> Ddpg.train(cfg);
+      case "td3" -> Td3.train(cfg);
+      case "sac" -> Sac.train(cfg);
       default -> throw unknown(algo);
     };
   }
@@ -23,17 +27,33 @@ public final class Algorithms {
   public static Map<String, String> defaults(String algo, String envId) {
     return switch (algo) {
       case "dqn" -> Dqn.defaults(baseId(envId));
-      case "ppo" -> Ppo.defaults(baseId(envId));
+      case "ppo" -> continuous(envId) ? PpoGaussian.defaults(baseId(envId)) : Ppo.defaults(baseId(envId));
+      case "trpo" -> Trpo.defaults(baseId(envId));
+      case "ddpg" -> Ddpg.defaults(baseId(envId));
+      case "td3" -> Td3.defaults(baseId(envId));
+      case "sac" -> Sac.defaults(baseId(envId));
       default -> throw unknown(algo);
     };
   }
 
-  public static List<Hp> schema(String algo) {
+  /** The hyperparameters {@code algo} takes on {@code envId} (PPO's depend on the action space). */
+  public static List<Hp> schema(String algo, String envId) {
     return switch (algo) {
       case "dqn" -> Dqn.schema();
-      case "ppo" -> Ppo.schema();
+      case "ppo" -> continuous(envId) ? PpoGaussian.schema() : Ppo.schema();
+      case "trpo" -> Trpo.schema();
+      case "ddpg" -> Ddpg.schema();
+      case "td3" -> Td3.schema();
+      case "sac" -> Sac.schema();
       default -> throw unknown(algo);
     };
+  }
+
+  /** Whether {@code envId}'s actions are continuous (a Box): PPO then trains its Gaussian-policy form. */
+  static boolean continuous(String envId) {
+    try (var env = dev.rlcompress.env.Envs.make(envId)) {
+      return env.actionSpace() instanceof dev.rlcompress.env.Space.Box;
+    }
   }
 
   /**
@@ -41,10 +61,11 @@ public final class Algorithms {
    * {@code --show-hp} prints and what training checks before any work.
    */
   public static Hyperparameters hyperparameters(String algo, String envId, Map<String, String> overrides) {
-    Hyperparameters hp = new Hyperparameters(algo, schema(algo), defaults(algo, envId), overrides);
+    Hyperparameters hp = new Hyperparameters(algo, schema(algo, envId), defaults(algo, envId), overrides);
     switch (algo) {
       case "dqn" -> Dqn.checkRelations(hp);
-      case "ppo" -> Ppo.checkRelations(hp);
+      case "ppo", "trpo" -> Ppo.checkRelations(hp);
+      case "ddpg", "td3", "sac" -> OffPolicy.checkRelations(hp);
       default -> throw unknown(algo);
     }
     return hp;

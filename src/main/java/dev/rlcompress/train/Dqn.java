@@ -269,7 +269,7 @@ public final class Dqn {
       float[] out = t.output();
       java.util.Arrays.fill(dOut, 0f);
       for (int i = 0; i < n; i++) {
-        int k = i * nActions + b.actions()[i];
+        int k = i * nActions + b.action(i);
         float err = out[k] - y[i];
         dOut[k] = Math.max(-1f, Math.min(1f, err)) / n; // d/dx of mean Huber (delta 1)
       }

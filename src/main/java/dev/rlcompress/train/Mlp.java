@@ -60,6 +60,18 @@ public final class Mlp {
     for (int i = 0; i < params.length; i++) System.arraycopy(other.params[i], 0, params[i], 0, params[i].length);
   }
 
+  /**
+   * Polyak (soft) target update {@code this = (1 - tau) this + tau source}, as SB3's polyak_update:
+   * what keeps the off-policy learners' target networks trailing their online networks.
+   */
+  public void polyak(Mlp source, double tau) {
+    float keep = (float) (1 - tau), take = (float) tau;
+    for (int p = 0; p < params.length; p++) {
+      float[] t = params[p], s = source.params[p];
+      for (int i = 0; i < t.length; i++) t[i] = t[i] * keep + s[i] * take;
+    }
+  }
+
   public int[] sizes() {
     return sizes.clone();
   }

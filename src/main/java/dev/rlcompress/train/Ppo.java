@@ -199,23 +199,10 @@ public final class Ppo {
         }
 
         // 2. GAE(λ) advantages and returns.
-        float[] adv = new float[n], ret = new float[n];
-        for (int e = 0; e < nEnvs; e++) {
-          double lastGae = 0;
-          double nextValue = v.forward(obs[e])[0];
-          double nextNonTerminal = lastStarts[e] ? 0 : 1;
-          for (int t = nSteps - 1; t >= 0; t--) {
-            int idx = t * nEnvs + e;
-            if (t < nSteps - 1) {
-              nextNonTerminal = bStarts[idx + nEnvs] ? 0 : 1;
-              nextValue = bValues[idx + nEnvs];
-            }
-            double delta = bRewards[idx] + gamma * nextValue * nextNonTerminal - bValues[idx];
-            lastGae = delta + gamma * lambda * nextNonTerminal * lastGae;
-            adv[idx] = (float) lastGae;
-            ret[idx] = (float) (lastGae + bValues[idx]);
-          }
-        }
+        float[] lastValues = new float[nEnvs];
+        for (int e = 0; e < nEnvs; e++) lastValues[e] = v.forward(obs[e])[0];
+        float[][] gae = gae(bRewards, bValues, bStarts, lastValues, lastStarts, nEnvs, gamma, lambda);
+        float[] adv = gae[0], ret = gae[1];
 
         // 3. n_epochs passes of shuffled minibatches over the rollout.
         int[] perm = new int[n];
@@ -261,7 +248,6 @@ public final class Ppo {
       int nActions, float[] bObs, int[] bActions, float[] bLogp, float[] adv, float[] ret,
       double clip, double entCoef, double vfCoef) {
     float[] o = new float[m * obsDim], onehot = new float[m * nActions], oldLogp = new float[m], a = new float[m], r = new float[m];
-    double mean = 0, sq = 0;
     for (int i = 0; i < m; i++) {
       int j = perm[from + i];
       System.arraycopy(bObs, j * obsDim, o, i * obsDim, obsDim);
@@ -269,12 +255,8 @@ public final class Ppo {
       oldLogp[i] = bLogp[j];
       a[i] = adv[j];
       r[i] = ret[j];
-      mean += a[i];
     }
-    mean /= m;
-    for (int i = 0; i < m; i++) sq += (a[i] - mean) * (a[i] - mean);
-    double std = m > 1 ? Math.sqrt(sq / (m - 1)) : 1.0; // torch's unbiased std, as SB3
-    for (int i = 0; i < m; i++) a[i] = (float) ((a[i] - mean) / (std + 1e-8));
+    standardize(a);
 
     try (NDManager sub = manager.newSubManager()) {
       NDList piT = pi.toTensors(sub, true), vT = v.toTensors(sub, true);
@@ -295,6 +277,45 @@ public final class Ppo {
       }
       return concat(Mlp.gradients(piT), Mlp.gradients(vT));
     }
+  }
+
+  /**
+   * GAE(λ) advantages (Schulman et al. 2016) and returns (advantage + value) of a rollout laid out
+   * {@code [t * nEnvs + e]}; {@code starts} marks steps that began an episode, {@code lastValues} and
+   * {@code lastStarts} describe the step after the rollout. Returns {advantages, returns}.
+   */
+  static float[][] gae(float[] rewards, float[] values, boolean[] starts, float[] lastValues, boolean[] lastStarts,
+      int nEnvs, double gamma, double lambda) {
+    int n = rewards.length, nSteps = n / nEnvs;
+    float[] adv = new float[n], ret = new float[n];
+    for (int e = 0; e < nEnvs; e++) {
+      double lastGae = 0;
+      double nextValue = lastValues[e];
+      double nextNonTerminal = lastStarts[e] ? 0 : 1;
+      for (int t = nSteps - 1; t >= 0; t--) {
+        int idx = t * nEnvs + e;
+        if (t < nSteps - 1) {
+          nextNonTerminal = starts[idx + nEnvs] ? 0 : 1;
+          nextValue = values[idx + nEnvs];
+        }
+        double delta = rewards[idx] + gamma * nextValue * nextNonTerminal - values[idx];
+        lastGae = delta + gamma * lambda * nextNonTerminal * lastGae;
+        adv[idx] = (float) lastGae;
+        ret[idx] = (float) (lastGae + values[idx]);
+      }
+    }
+    return new float[][] {adv, ret};
+  }
+
+  /** Advantage normalization in place: {@code (a - mean) / (std + 1e-8)} with torch's unbiased std, as SB3. */
+  static void standardize(float[] a) {
+    int m = a.length;
+    double mean = 0, sq = 0;
+    for (float x : a) mean += x;
+    mean /= m;
+    for (float x : a) sq += (x - mean) * (x - mean);
+    double std = m > 1 ? Math.sqrt(sq / (m - 1)) : 1.0;
+    for (int i = 0; i < m; i++) a[i] = (float) ((a[i] - mean) / (std + 1e-8));
   }
 
   static int[] sizes(int in, int[] hidden, int out) {

@@ -42,7 +42,7 @@ class StudySpecTest {
           - missing.onnx
           - broken.onnx
         train:
-          algorithms: [dqn, trpo]
+          algorithms: [dqn, a2c]
           environments: [CartPole-v1, Hopper-v4]
           steps: 1000
         compression:
@@ -61,7 +61,7 @@ class StudySpecTest {
     assertTrue(p.stream().allMatch(l -> l.matches("bad\\.yaml:\\d+: .*")), p.toString());
     assertHas(p, "bad.yaml:3: models[0]: cannot read model missing.onnx");
     assertHas(p, "bad.yaml:4: models[1]: unreadable model broken.onnx");
-    assertHas(p, "bad.yaml:6: train.algorithms: unknown algorithm 'trpo'");
+    assertHas(p, "bad.yaml:6: train.algorithms: unknown algorithm 'a2c'");
     assertHas(p, "has not landed yet");
     assertHas(p, "bad.yaml:7: train.environments: unknown environment 'Hopper-v4'");
     assertHas(p, "bad.yaml:11: compression.quantize[0]: unknown quantization method 'int3'");

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.PolicyModel;
@@ -111,7 +112,8 @@ public final class Distiller {
     int in = student.inputSize(), out = student.outputSize(), n = states.size(), batch = Math.min(config.batch(), n);
     float[] target = new float[n * out], x = new float[n * in];
     for (int i = 0; i < n; i++) {
-      System.arraycopy(teacher.forward(states.get(i)), 0, target, i * out, out);
+      // The teacher's head layers' output, before a continuous head's squashing: what the student's layers learn.
+      System.arraycopy(Forward.trace(teacher, teacher.actionHead(), states.get(i), (id, v) -> {}), 0, target, i * out, out);
       System.arraycopy(states.get(i), 0, x, i * in, in);
     }
     float[][] params = net.parameters();

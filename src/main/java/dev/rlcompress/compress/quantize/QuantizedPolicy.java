@@ -53,6 +53,7 @@ public record QuantizedPolicy(PolicyModel model, LayerScheme scheme, Set<LayerId
       }
       shape = Forward.shapeAfter(l, shape);
     }
-    return new Reference(x, bound);
+    var kind = model.actionHead().kind();
+    return new Reference(kind.finish(x), bound * kind.finishLipschitz());
   }
 }
