@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
       "Write a study's report: Markdown and one self-contained HTML page with plots.",
       "",
       "Reads only the study database (it may still be running): return per algorithm × environment × method,",
-      "best pruning ratio by the 90% rule, resources (latency, memory, energy), scores, recommendations, and",
+      "best pruning ratio by the 90%% rule, resources (latency, memory, energy), scores, recommendations, and",
       "plots. DIR gets report.md with its PNG plots beside it, and report.html with everything inlined."
     },
     mixinStandardHelpOptions = true)
