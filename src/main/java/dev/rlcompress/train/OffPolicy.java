@@ -1,10 +1,5 @@
 package dev.rlcompress.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
@@ -14,6 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import dev.rlcompress.train.nn.Activation;
+import dev.rlcompress.train.nn.Adam;
+import dev.rlcompress.train.nn.Backprop;
+import dev.rlcompress.train.nn.Mlp;
+import dev.rlcompress.train.nn.Params;
+import dev.rlcompress.train.nn.Tape;
+import dev.rlcompress.train.nn.WeightInit;
 
 /**
  * The loop SAC, TD3 and DDPG share, as Stable-Baselines3's OffPolicyAlgorithm: one environment;
@@ -32,7 +35,7 @@ final class OffPolicy {
     float[] explore(float[] obs, Rng rng);
 
     /** One gradient step on a minibatch. */
-    void update(NDManager manager, ReplayBuffer.Batch batch, Rng rng);
+    void update(ReplayBuffer.Batch batch, Rng rng);
 
     /** The deterministic action the environment receives (the exported head's output). */
     float[] act(float[] obs);
@@ -108,7 +111,7 @@ final class OffPolicy {
     }
     Rng rng = run.rng();
     Selection selection = run.selection();
-    try (NDManager manager = Torch.newManager()) {
+    {
       while (run.step() < total) {
         // 1. Act: random before learning starts, then the learner's exploration; store the scaled action.
         long step = run.step();
@@ -123,7 +126,7 @@ final class OffPolicy {
 
         // 2. Learn.
         if (step > learningStarts && step % trainFreq == 0 && buffer.size >= batchSize)
-          for (int g = 0; g < gradientSteps; g++) learner.update(manager, buffer.sample(batchSize, rng), rng);
+          for (int g = 0; g < gradientSteps; g++) learner.update(buffer.sample(batchSize, rng), rng);
 
         // 3. Periodic deterministic evaluation keeps the best actor; checkpoints bound lost work.
         if (selection.due(step) && selection.evaluate(step, learner.kind(), learner::act)) learner.keepBest();
@@ -139,79 +142,141 @@ final class OffPolicy {
     return run.result(new PolicyModel(new int[] {obsDim}, null, List.of(), List.of(actor), run.provenance()));
   }
 
-  // ---- Pieces of the critic losses the learners share (DJL tensors; swap here for another backend). ----
+  // ---- The critics every off-policy learner has, on the Java Vector-API kernels (train.nn). ----
 
-  /** Q-network input: observations and scaled actions side by side, [n, obs + act]. */
-  static NDArray criticInput(NDArray obs, NDArray act) {
-    return obs.concat(act, 1);
-  }
+  /**
+   * Q-networks on [observation | scaled action] with their Polyak targets and one Adam over all of them
+   * (SB3 has one critic optimizer): the regression step, the clipped double-Q target and the gradient
+   * of min Q with respect to the action that actor updates follow. Scratch buffers are sized once for
+   * the batch, so a step allocates nothing.
+   */
+  static final class Critics {
+    final Mlp[] nets, targets;
+    private final Adam adam;
+    private final int obsDim, d, batch;
+    private final float[] in, minQ, dIn, dAct;
+    private final float[][] dOut;
+    private final int[] argMin;
 
-  /** min over {@code critics} of Q(obs, act), shape [n]; no gradient to the critics (it may flow into act). */
-  static NDArray minQ(NDManager m, Mlp[] critics, NDArray obs, NDArray act) {
-    NDArray in = criticInput(obs, act), q = null;
-    for (Mlp c : critics) {
-      NDArray qi = c.forward(c.toTensors(m, false), in).reshape(-1);
-      q = q == null ? qi : q.minimum(qi);
+    Critics(int count, int obsDim, int d, int[] hidden, double lr, int batch, SplittableRandom init) {
+      this.obsDim = obsDim;
+      this.d = d;
+      this.batch = batch;
+      nets = new Mlp[count];
+      for (int i = 0; i < count; i++)
+        nets[i] = Mlp.of(Ppo.sizes(obsDim + d, hidden, 1), Activation.RELU, WeightInit.TORCH_DEFAULT, init);
+      targets = new Mlp[count];
+      for (int i = 0; i < count; i++) targets[i] = nets[i].copy();
+      adam = new Adam(new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0), nets);
+      in = new float[batch * (obsDim + d)];
+      minQ = new float[batch];
+      dIn = new float[batch * (obsDim + d)];
+      dAct = new float[batch * d];
+      dOut = new float[count][batch];
+      argMin = new int[batch];
     }
-    return q;
-  }
 
-  /** TD target {@code r + gamma (1 - terminated) next}, shape [n]. */
-  static NDArray tdTarget(NDManager m, ReplayBuffer.Batch b, NDArray next, double gamma) {
-    NDArray notDone = m.create(b.terminated()).neg().add(1f);
-    return m.create(b.rewards()).add(notDone.mul(next).mul((float) gamma));
-  }
-
-  /** Gradient of {@code coef · Σ_i mean((Q_i(s, a) - y)²)} for every critic's parameters, in order. */
-  static float[][] criticGradient(NDManager m, Mlp[] critics, ReplayBuffer.Batch b, NDArray y, float coef) {
-    int n = b.rewards().length, obsDim = b.obs().length / n, actDim = b.actions().length / n;
-    NDArray in = criticInput(m.create(b.obs(), new Shape(n, obsDim)), m.create(b.actions(), new Shape(n, actDim)));
-    NDList[] ts = new NDList[critics.length];
-    for (int i = 0; i < critics.length; i++) ts[i] = critics[i].toTensors(m, true);
-    try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-      NDArray loss = null;
-      for (int i = 0; i < critics.length; i++) {
-        NDArray l = critics[i].forward(ts[i], in).reshape(-1).sub(y).square().mean();
-        loss = loss == null ? l : loss.add(l);
+    private float[] input(float[] obs, float[] act, int n) {
+      int w = obsDim + d;
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(obs, r * obsDim, in, r * w, obsDim);
+        System.arraycopy(act, r * d, in, r * w + obsDim, d);
       }
-      gc.backward(loss.mul(coef));
+      return in;
     }
-    float[][] g = new float[0][];
-    for (NDList t : ts) g = Ppo.concat(g, Mlp.gradients(t));
-    return g;
-  }
 
-  /** Every critic's parameter arrays, in order: what one Adam updates (SB3 has one critic optimizer). */
-  static float[][] params(Mlp[] nets) {
-    float[][] p = new float[0][];
-    for (Mlp n : nets) p = Ppo.concat(p, n.params);
-    return p;
-  }
+    /** min over the target critics of Q̄(obs, act), per row (scratch: valid until the next call). */
+    float[] minTarget(float[] obs, float[] act, int n) {
+      float[] x = input(obs, act, n);
+      for (int i = 0; i < targets.length; i++) {
+        float[] q = targets[i].forward(x, n).output();
+        for (int r = 0; r < n; r++) if (i == 0 || q[r] < minQ[r]) minQ[r] = q[r];
+      }
+      return minQ;
+    }
 
-  static Mlp[] copies(Mlp[] nets) {
-    Mlp[] c = new Mlp[nets.length];
-    for (int i = 0; i < nets.length; i++) c[i] = nets[i].copy();
-    return c;
-  }
+    /** One Adam step on {@code coef · Σ_i mean((Q_i(obs, act) - y)²)}. */
+    void regress(float[] obs, float[] act, float[] y, int n, double coef) {
+      float[] x = input(obs, act, n);
+      for (int i = 0; i < nets.length; i++) {
+        Tape t = nets[i].forward(x, n);
+        float[] q = t.output();
+        for (int r = 0; r < n; r++) dOut[i][r] = (float) (2 * coef * (q[r] - y[r]) / n);
+        nets[i].backward(t, n == batch ? dOut[i] : java.util.Arrays.copyOf(dOut[i], n), Backprop.PARAMS);
+      }
+      double norm = Params.clipGradNorm(Double.POSITIVE_INFINITY, grads());
+      if (!Double.isFinite(norm)) throw new dev.rlcompress.train.Adam.NonFiniteGradient(adam.steps() + 1);
+      adam.step();
+    }
 
-  static void putNets(Checkpoint c, String prefix, Mlp[] nets) {
-    for (int i = 0; i < nets.length; i++) c.putNet(prefix + i, nets[i]);
-  }
+    private float[][] grads() {
+      float[][] g = new float[0][];
+      for (Mlp m : nets) g = Ppo.concat(g, m.grads());
+      return g;
+    }
 
-  static void loadNets(Checkpoint c, String prefix, Mlp[] nets) {
-    for (int i = 0; i < nets.length; i++) c.loadNet(prefix + i, nets[i]);
+    /**
+     * Gradient with respect to {@code act} of {@code scale · mean_r min_{i < use} Q_i(obs_r, act_r)}, per row
+     * (scratch); the critics' own gradients are untouched. {@code use} = 1 takes Q_1 alone (TD3's actor).
+     */
+    float[] actionGradient(float[] obs, float[] act, int n, int use, double scale) {
+      float[] x = input(obs, act, n);
+      Tape[] tapes = new Tape[use];
+      for (int i = 0; i < use; i++) {
+        tapes[i] = nets[i].forward(x, n);
+        float[] q = tapes[i].output();
+        for (int r = 0; r < n; r++)
+          if (i == 0 || q[r] < minQ[r]) {
+            minQ[r] = q[r];
+            argMin[r] = i;
+          }
+      }
+      java.util.Arrays.fill(dAct, 0, n * d, 0f);
+      int w = obsDim + d;
+      for (int i = 0; i < use; i++) {
+        float[] g = new float[n];
+        for (int r = 0; r < n; r++) g[r] = argMin[r] == i ? (float) (scale / n) : 0f;
+        float[] gin = nets[i].backward(tapes[i], g, Backprop.INPUT);
+        for (int r = 0; r < n; r++) for (int k = 0; k < d; k++) dAct[r * d + k] += gin[r * w + obsDim + k];
+      }
+      return dAct;
+    }
+
+    /** The value of min Q from the last {@link #actionGradient} call, per row. */
+    float[] lastMin() {
+      return minQ;
+    }
+
+    void polyak(double tau) {
+      for (int i = 0; i < nets.length; i++) targets[i].softUpdateFrom(nets[i], tau);
+    }
+
+    void save(Checkpoint c) {
+      for (int i = 0; i < nets.length; i++) {
+        c.putNet("critic" + i, nets[i]);
+        c.putNet("target" + i, targets[i]);
+      }
+      c.putAdam("criticAdam", adam);
+    }
+
+    void load(Checkpoint c) {
+      for (int i = 0; i < nets.length; i++) {
+        c.loadNet("critic" + i, nets[i]);
+        c.loadNet("target" + i, targets[i]);
+      }
+      c.loadAdam("criticAdam", adam);
+    }
   }
 
   /** {@code n} standard-normal draws from the run's stream (noise enters the tensors from Java, reproducibly). */
-  static float[] gaussians(int n, Rng rng) {
-    float[] g = new float[n];
-    for (int i = 0; i < n; i++) g[i] = (float) rng.nextGaussian();
-    return g;
+  static float[] gaussians(float[] into, Rng rng) {
+    for (int i = 0; i < into.length; i++) into[i] = (float) rng.nextGaussian();
+    return into;
   }
 
   /** The first {@code rows} outputs of an MLP as model layers (SAC's mean out of its mean-and-log-std output). */
-  static List<Layer> firstOutputs(Mlp net, int rows) {
-    List<Layer> ls = new ArrayList<>(net.toLayers());
+  static List<Layer> firstOutputs(List<Layer> layers, int rows) {
+    List<Layer> ls = new ArrayList<>(layers);
     Layer.Linear last = (Layer.Linear) ls.get(ls.size() - 1);
     ls.set(ls.size() - 1, new Layer.Linear(last.in(), rows, java.util.Arrays.copyOf(last.weight(), rows * last.in()),
         java.util.Arrays.copyOf(last.bias(), rows)));

@@ -1,16 +1,17 @@
 package dev.rlcompress.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.rlcompress.train.nn.Activation;
+import dev.rlcompress.train.nn.Adam;
+import dev.rlcompress.train.nn.Backprop;
+import dev.rlcompress.train.nn.Mlp;
+import dev.rlcompress.train.nn.Tape;
+import dev.rlcompress.train.nn.WeightInit;
 
 /**
  * Soft Actor-Critic (Haarnoja et al. 2018) as Stable-Baselines3 implements it: a tanh-squashed
@@ -89,47 +90,49 @@ public final class Sac {
   private static final class Learner implements OffPolicy.Learner {
     private final ActionBox box;
     private final int d;
-    private final double lr, gamma, tau, targetEntropy;
+    private final double gamma, tau, targetEntropy;
     private final boolean autoAlpha;
     private final int targetInterval;
     // Actor: [mean, log-std] per action dimension. Critics: Q(s, a) on the scaled action. ReLU, PyTorch's default init.
     private final Mlp actor, best;
-    private final Mlp[] critics, targets;
-    private final float[][] criticParams;
-    private final float[] logAlpha;
-    private final float[][] alphaParams;
-    private final Adam actorAdam, criticAdam, alphaAdam;
+    private final OffPolicy.Critics critics;
+    private final float[] logAlpha = new float[1], alphaGrad = new float[1];
+    private final Adam actorAdam, alphaAdam;
+    private final float[] noise, act, logp, y, dOut;
+    private final Tape nextTape;
     private long updates;
 
     Learner(Hyperparameters hp, int obsDim, ActionBox box, long seed) {
       this.box = box;
       this.d = box.dim();
-      this.lr = hp.dbl("learning_rate");
+      double lr = hp.dbl("learning_rate");
       this.gamma = hp.dbl("gamma");
       this.tau = hp.dbl("tau");
       this.autoAlpha = hp.bool("ent_coef_auto");
       this.targetEntropy = -d;
       this.targetInterval = hp.integer("target_update_interval");
       int[] hidden = hp.layers("net_arch");
+      int batch = hp.integer("batch_size");
       SplittableRandom init = new SplittableRandom(seed);
-      actor = new Mlp(Ppo.sizes(obsDim, hidden, 2 * d), Layer.Activation.Kind.RELU, Double.NaN, init);
-      critics = new Mlp[] {
-        new Mlp(Ppo.sizes(obsDim + d, hidden, 1), Layer.Activation.Kind.RELU, Double.NaN, init),
-        new Mlp(Ppo.sizes(obsDim + d, hidden, 1), Layer.Activation.Kind.RELU, Double.NaN, init)};
-      targets = OffPolicy.copies(critics);
+      actor = Mlp.of(Ppo.sizes(obsDim, hidden, 2 * d), Activation.RELU, WeightInit.TORCH_DEFAULT, init);
+      critics = new OffPolicy.Critics(2, obsDim, d, hidden, lr, batch, init);
       best = actor.copy();
-      criticParams = OffPolicy.params(critics);
-      logAlpha = new float[] {(float) Math.log(hp.dbl("ent_coef"))};
-      alphaParams = new float[][] {logAlpha};
-      actorAdam = new Adam(actor.params, 0.9, 0.999, 1e-8);
-      criticAdam = new Adam(criticParams, 0.9, 0.999, 1e-8);
-      alphaAdam = new Adam(alphaParams, 0.9, 0.999, 1e-8);
+      logAlpha[0] = (float) Math.log(hp.dbl("ent_coef"));
+      Adam.Settings adam = new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0);
+      actorAdam = new Adam(adam, actor);
+      alphaAdam = new Adam(adam, new float[][] {logAlpha}, new float[][] {alphaGrad});
+      noise = new float[batch * d];
+      act = new float[batch * d];
+      logp = new float[batch];
+      y = new float[batch];
+      dOut = new float[batch * 2 * d];
+      nextTape = actor.newTape(batch);
     }
 
     /** A sample of the squashed Gaussian: tanh(mean + std · noise). */
     @Override
     public float[] explore(float[] obs, Rng rng) {
-      float[] out = actor.forward(obs), u = new float[d];
+      float[] out = actor.forward(obs, 1).output(), u = new float[d];
       for (int k = 0; k < d; k++) {
         double logStd = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, out[d + k]));
         u[k] = (float) Math.tanh(out[k] + Math.exp(logStd) * rng.nextGaussian());
@@ -139,7 +142,7 @@ public final class Sac {
 
     @Override
     public float[] act(float[] obs) {
-      return kind().finish(java.util.Arrays.copyOf(actor.forward(obs), d));
+      return kind().finish(java.util.Arrays.copyOf(actor.forward(obs, 1).output(), d));
     }
 
     @Override
@@ -149,7 +152,7 @@ public final class Sac {
 
     @Override
     public List<Layer> actorLayers(boolean selected) {
-      return OffPolicy.firstOutputs(selected ? best : actor, d);
+      return OffPolicy.firstOutputs((selected ? best : actor).toLayers(), d);
     }
 
     @Override
@@ -163,66 +166,75 @@ public final class Sac {
      * updated critics; alpha follows {@code -(log pi + target entropy)}; targets trail by Polyak averaging.
      */
     @Override
-    public void update(NDManager manager, ReplayBuffer.Batch b, Rng rng) {
+    public void update(ReplayBuffer.Batch b, Rng rng) {
       int n = b.rewards().length;
       double alpha = Math.exp(logAlpha[0]);
-      float[] noisePi = OffPolicy.gaussians(n * d, rng), noiseNext = OffPolicy.gaussians(n * d, rng);
-      criticAdam.step(criticParams, criticGradient(manager, b, noiseNext, alpha), lr, 0);
-      ActorStep s = actorGradient(manager, b, noisePi, alpha);
-      actorAdam.step(actor.params, s.grads(), lr, 0);
-      if (autoAlpha) alphaAdam.step(alphaParams, new float[][] {{(float) -(s.meanLogProb() + targetEntropy)}}, lr, 0);
-      if (++updates % targetInterval == 0) for (int i = 0; i < critics.length; i++) targets[i].polyak(critics[i], tau);
-    }
+      OffPolicy.gaussians(noise, rng); // the actor step's noise, drawn first as before
+      float[] noisePi = noise.clone();
+      OffPolicy.gaussians(noise, rng);
 
-    private float[][] criticGradient(NDManager manager, ReplayBuffer.Batch b, float[] noiseNext, double alpha) {
-      int n = b.rewards().length, obsDim = b.obs().length / n;
-      try (NDManager m = manager.newSubManager()) {
-        NDArray next = m.create(b.nextObs(), new Shape(n, obsDim));
-        NDArray[] sample = squashedSample(actor.forward(actor.toTensors(m, false), next), m.create(noiseNext, new Shape(n, d)));
-        NDArray soft = OffPolicy.minQ(m, targets, next, sample[0]).sub(sample[1].mul((float) alpha));
-        NDArray y = OffPolicy.tdTarget(m, b, soft, gamma);
-        return OffPolicy.criticGradient(m, critics, b, y, 0.5f);
-      }
-    }
+      // Critics: y = r + γ (1 - done) (min Q̄(s', a') - α log π(a'|s')), a' sampled from the current actor.
+      squashedSample(actor.forward(b.nextObs(), nextTape).output(), noise, n);
+      float[] q = critics.minTarget(b.nextObs(), act, n);
+      for (int r = 0; r < n; r++)
+        y[r] = (float) (b.rewards()[r] + (1 - b.terminated()[r]) * gamma * (q[r] - alpha * logp[r]));
+      critics.regress(b.obs(), b.actions(), y, n, 0.5);
 
-    private record ActorStep(float[][] grads, double meanLogProb) {}
-
-    private ActorStep actorGradient(NDManager manager, ReplayBuffer.Batch b, float[] noise, double alpha) {
-      int n = b.rewards().length, obsDim = b.obs().length / n;
-      try (NDManager m = manager.newSubManager()) {
-        NDList p = actor.toTensors(m, true);
-        NDArray obs = m.create(b.obs(), new Shape(n, obsDim)), eps = m.create(noise, new Shape(n, d));
-        NDArray logp;
-        try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-          NDArray[] sample = squashedSample(actor.forward(p, obs), eps);
-          logp = sample[1];
-          gc.backward(logp.mul((float) alpha).sub(OffPolicy.minQ(m, critics, obs, sample[0])).mean());
+      // Actor: minimise mean(α log π(a|s) - min Q(s, a)) through the reparameterised sample.
+      Tape t = actor.forward(b.obs(), n);
+      float[] out = t.output();
+      squashedSample(out, noisePi, n);
+      float[] dA = critics.actionGradient(b.obs(), act, n, 2, -1.0);
+      double meanLogp = 0;
+      for (int r = 0; r < n; r++) {
+        meanLogp += logp[r] / n;
+        for (int k = 0; k < d; k++) {
+          int i = r * d + k, o = r * 2 * d;
+          float a = act[i];
+          double da = dA[i] + alpha / n * 2 * a / (1 - a * a + 1e-6); // d(α log π)/da from -Σ log(1 - a² + ε)
+          double du = da * (1 - a * a);
+          double raw = out[o + d + k];
+          boolean inside = raw > LOG_STD_MIN && raw < LOG_STD_MAX;
+          double std = Math.exp(Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, raw)));
+          dOut[o + k] = (float) du;
+          dOut[o + d + k] = inside ? (float) (du * std * noisePi[i] - alpha / n) : 0f; // u = mean + std·ε, and -log std in log π
         }
-        return new ActorStep(Mlp.gradients(p), logp.mean().getFloat());
       }
+      actor.backward(t, dOut, Backprop.PARAMS);
+      actorAdam.step();
+      if (autoAlpha) {
+        alphaGrad[0] = (float) -(meanLogp + targetEntropy);
+        alphaAdam.step();
+      }
+      if (++updates % targetInterval == 0) critics.polyak(tau);
     }
 
     /**
-     * The reparameterised sample {@code a = tanh(mean + std · eps)} from the actor's output [n, 2d], and
-     * its log-probability with the change-of-variables term {@code -Σ log(1 - a² + 1e-6)} (SB3's epsilon).
+     * Fills {@link #act} with the reparameterised sample {@code a = tanh(mean + std · eps)} from the
+     * actor's output [n, 2d] and {@link #logp} with its log-probability, change of variables included:
+     * {@code -Σ log(1 - a² + 1e-6)} (SB3's epsilon).
      */
-    private NDArray[] squashedSample(NDArray out, NDArray eps) {
-      NDArray mean = out.get(":, :" + d);
-      NDArray logStd = out.get(":, " + d + ":").clip(LOG_STD_MIN, LOG_STD_MAX);
-      NDArray a = mean.add(logStd.exp().mul(eps)).tanh();
-      NDArray gaussian = eps.square().mul(-0.5f).sub(logStd).sub((float) (0.5 * Math.log(2 * Math.PI)));
-      NDArray logp = gaussian.sub(a.square().neg().add(1f + 1e-6f).log()).sum(new int[] {1});
-      return new NDArray[] {a, logp};
+    private void squashedSample(float[] out, float[] eps, int n) {
+      double half = 0.5 * Math.log(2 * Math.PI);
+      for (int r = 0; r < n; r++) {
+        double lp = 0;
+        for (int k = 0; k < d; k++) {
+          int i = r * d + k, o = r * 2 * d;
+          double logStd = Math.max(LOG_STD_MIN, Math.min(LOG_STD_MAX, out[o + d + k]));
+          float a = (float) Math.tanh(out[o + k] + Math.exp(logStd) * eps[i]);
+          act[i] = a;
+          lp += -0.5 * eps[i] * eps[i] - logStd - half - Math.log(1 - a * a + 1e-6);
+        }
+        logp[r] = (float) lp;
+      }
     }
 
     @Override
     public void save(Checkpoint c) {
       c.putNet("actor", actor);
       c.putNet("best", best);
-      OffPolicy.putNets(c, "critic", critics);
-      OffPolicy.putNets(c, "target", targets);
+      critics.save(c);
       c.putAdam("actorAdam", actorAdam);
-      c.putAdam("criticAdam", criticAdam);
       c.putAdam("alphaAdam", alphaAdam);
       c.put("sac.logAlpha", logAlpha);
       c.put("sac.updates", updates);
@@ -232,10 +244,8 @@ public final class Sac {
     public void load(Checkpoint c) {
       c.loadNet("actor", actor);
       c.loadNet("best", best);
-      OffPolicy.loadNets(c, "critic", critics);
-      OffPolicy.loadNets(c, "target", targets);
+      critics.load(c);
       c.loadAdam("actorAdam", actorAdam);
-      c.loadAdam("criticAdam", criticAdam);
       c.loadAdam("alphaAdam", alphaAdam);
       logAlpha[0] = c.array("sac.logAlpha")[0];
       updates = c.number("sac.updates");

@@ -1,16 +1,17 @@
 package dev.rlcompress.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.rlcompress.train.nn.Activation;
+import dev.rlcompress.train.nn.Adam;
+import dev.rlcompress.train.nn.Backprop;
+import dev.rlcompress.train.nn.Mlp;
+import dev.rlcompress.train.nn.Tape;
+import dev.rlcompress.train.nn.WeightInit;
 
 /**
  * Twin Delayed DDPG (Fujimoto et al. 2018) as Stable-Baselines3 implements it: a deterministic tanh
@@ -100,48 +101,49 @@ public final class Td3 {
   private static final class Learner implements OffPolicy.Learner {
     private final ActionBox box;
     private final Variant variant;
-    private final int d;
-    private final double lr, gamma, tau, noiseStd;
+    private final int d, obsDim;
+    private final double gamma, tau, noiseStd;
     // Actor: pre-tanh action. Critics: Q(s, a) on the scaled action. ReLU, PyTorch's default init.
     private final Mlp actor, actorTarget, best;
-    private final Mlp[] critics, targets;
-    private final float[][] criticParams;
-    private final Adam actorAdam, criticAdam;
+    private final OffPolicy.Critics critics;
+    private final Adam actorAdam;
+    private final float[] nextAct, y, act, dz;
     private long updates;
 
     Learner(Hyperparameters hp, Variant variant, int obsDim, ActionBox box, long seed) {
       this.box = box;
       this.variant = variant;
       this.d = box.dim();
-      this.lr = hp.dbl("learning_rate");
+      this.obsDim = obsDim;
+      double lr = hp.dbl("learning_rate");
       this.gamma = hp.dbl("gamma");
       this.tau = hp.dbl("tau");
       this.noiseStd = hp.dbl("noise_std");
       int[] hidden = hp.layers("net_arch");
+      int batch = hp.integer("batch_size");
       SplittableRandom init = new SplittableRandom(seed);
-      actor = new Mlp(Ppo.sizes(obsDim, hidden, d), Layer.Activation.Kind.RELU, Double.NaN, init);
-      critics = new Mlp[variant.critics()];
-      for (int i = 0; i < critics.length; i++)
-        critics[i] = new Mlp(Ppo.sizes(obsDim + d, hidden, 1), Layer.Activation.Kind.RELU, Double.NaN, init);
+      actor = Mlp.of(Ppo.sizes(obsDim, hidden, d), Activation.RELU, WeightInit.TORCH_DEFAULT, init);
+      critics = new OffPolicy.Critics(variant.critics(), obsDim, d, hidden, lr, batch, init);
       actorTarget = actor.copy();
-      targets = OffPolicy.copies(critics);
       best = actor.copy();
-      criticParams = OffPolicy.params(critics);
-      actorAdam = new Adam(actor.params, 0.9, 0.999, 1e-8);
-      criticAdam = new Adam(criticParams, 0.9, 0.999, 1e-8);
+      actorAdam = new Adam(new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0), actor);
+      nextAct = new float[batch * d];
+      y = new float[batch];
+      act = new float[batch * d];
+      dz = new float[batch * d];
     }
 
     /** The actor's action plus Gaussian noise, clipped to [-1, 1] (SB3 adds the noise in the scaled space). */
     @Override
     public float[] explore(float[] obs, Rng rng) {
-      float[] u = actor.forward(obs);
+      float[] u = actor.forward(obs, 1).output().clone();
       for (int k = 0; k < d; k++) u[k] = (float) Math.max(-1, Math.min(1, Math.tanh(u[k]) + noiseStd * rng.nextGaussian()));
       return u;
     }
 
     @Override
     public float[] act(float[] obs) {
-      return kind().finish(actor.forward(obs));
+      return kind().finish(actor.forward(obs, 1).output().clone());
     }
 
     @Override
@@ -160,48 +162,34 @@ public final class Td3 {
     }
 
     /**
-     * One TD3 step as SB3's: the critics regress on {@code r + γ min_i Q̄_i(s', clip(μ̄(s') + ε))} with
-     * clipped target noise ε; every policy_delay-th step the actor ascends Q_1(s, μ(s)) and all targets
-     * trail by Polyak averaging.
+     * One TD3 step as SB3's: the critics regress on {@code r + γ min_i Q̄_i(s', clip(tanh μ̄(s') + ε))} with
+     * clipped target noise ε; every policy_delay-th step the actor ascends Q_1(s, tanh μ(s)) and all
+     * targets trail by Polyak averaging.
      */
     @Override
-    public void update(NDManager manager, ReplayBuffer.Batch b, Rng rng) {
+    public void update(ReplayBuffer.Batch b, Rng rng) {
       int n = b.rewards().length;
       updates++;
-      float[] smoothing = new float[n * d];
-      if (variant.targetNoise() > 0)
-        for (int i = 0; i < smoothing.length; i++)
-          smoothing[i] = (float) Math.max(-variant.targetNoiseClip(),
-              Math.min(variant.targetNoiseClip(), variant.targetNoise() * rng.nextGaussian()));
-      criticAdam.step(criticParams, criticGradient(manager, b, smoothing), lr, 0);
+      float[] mu = actorTarget.forward(b.nextObs(), n).output();
+      for (int i = 0; i < n * d; i++) {
+        double eps = variant.targetNoise() > 0
+            ? Math.max(-variant.targetNoiseClip(), Math.min(variant.targetNoiseClip(), variant.targetNoise() * rng.nextGaussian()))
+            : 0;
+        nextAct[i] = (float) Math.max(-1, Math.min(1, Math.tanh(mu[i]) + eps));
+      }
+      float[] q = critics.minTarget(b.nextObs(), nextAct, n);
+      for (int r = 0; r < n; r++) y[r] = (float) (b.rewards()[r] + (1 - b.terminated()[r]) * gamma * q[r]);
+      critics.regress(b.obs(), b.actions(), y, n, 1.0);
       if (updates % variant.policyDelay() == 0) {
-        actorAdam.step(actor.params, actorGradient(manager, b), lr, 0);
-        for (int i = 0; i < critics.length; i++) targets[i].polyak(critics[i], tau);
-        actorTarget.polyak(actor, tau);
-      }
-    }
-
-    private float[][] criticGradient(NDManager manager, ReplayBuffer.Batch b, float[] smoothing) {
-      int n = b.rewards().length, obsDim = b.obs().length / n;
-      try (NDManager m = manager.newSubManager()) {
-        NDArray next = m.create(b.nextObs(), new Shape(n, obsDim));
-        NDArray a = actorTarget.forward(actorTarget.toTensors(m, false), next).tanh()
-            .add(m.create(smoothing, new Shape(n, d))).clip(-1f, 1f);
-        NDArray y = OffPolicy.tdTarget(m, b, OffPolicy.minQ(m, targets, next, a), gamma);
-        return OffPolicy.criticGradient(m, critics, b, y, 1f);
-      }
-    }
-
-    private float[][] actorGradient(NDManager manager, ReplayBuffer.Batch b) {
-      int n = b.rewards().length, obsDim = b.obs().length / n;
-      try (NDManager m = manager.newSubManager()) {
-        NDList p = actor.toTensors(m, true);
-        NDArray obs = m.create(b.obs(), new Shape(n, obsDim));
-        try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-          NDArray a = actor.forward(p, obs).tanh();
-          gc.backward(OffPolicy.minQ(m, new Mlp[] {critics[0]}, obs, a).mean().neg());
-        }
-        return Mlp.gradients(p);
+        Tape t = actor.forward(b.obs(), n);
+        float[] z = t.output();
+        for (int i = 0; i < n * d; i++) act[i] = (float) Math.tanh(z[i]);
+        float[] da = critics.actionGradient(b.obs(), act, n, 1, -1.0); // maximise Q_1
+        for (int i = 0; i < n * d; i++) dz[i] = da[i] * (1 - act[i] * act[i]);
+        actor.backward(t, dz, Backprop.PARAMS);
+        actorAdam.step();
+        critics.polyak(tau);
+        actorTarget.softUpdateFrom(actor, tau);
       }
     }
 
@@ -210,10 +198,8 @@ public final class Td3 {
       c.putNet("actor", actor);
       c.putNet("actorTarget", actorTarget);
       c.putNet("best", best);
-      OffPolicy.putNets(c, "critic", critics);
-      OffPolicy.putNets(c, "target", targets);
+      critics.save(c);
       c.putAdam("actorAdam", actorAdam);
-      c.putAdam("criticAdam", criticAdam);
       c.put("td3.updates", updates);
     }
 
@@ -222,10 +208,8 @@ public final class Td3 {
       c.loadNet("actor", actor);
       c.loadNet("actorTarget", actorTarget);
       c.loadNet("best", best);
-      OffPolicy.loadNets(c, "critic", critics);
-      OffPolicy.loadNets(c, "target", targets);
+      critics.load(c);
       c.loadAdam("actorAdam", actorAdam);
-      c.loadAdam("criticAdam", criticAdam);
       updates = c.number("td3.updates");
     }
   }
