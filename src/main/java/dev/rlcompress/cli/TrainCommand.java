@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", required = true, description = "Output directory for model.onnx and checkpoints.")
+  @Option(names = "--out", description = "Output directory for model.onnx and checkpoints (required unless --show-hp).")
   Path out;
 
   @Option(names = "--hp", description = "Hyperparameter override key=value; repeatable.")
@@ -75,6 +75,7 @@ final class TrainCommand implements Callable<Integer> {
       hps.describe().forEach(System.out::println);
       return 0;
     }
+    if (out == null) throw new UserError("--out is required: the directory for model.onnx, train.json and checkpoints");
     Path model = out.resolve("model.onnx");
     TrainConfig cfg = new TrainConfig(spec, seed, steps, hp, out, resume, new ProgressBar(algo + " " + spec),
         r -> publish(r, spec, model));

@@ -54,6 +54,21 @@ class ContinuousControlTest {
     assertTrue(mean >= -300, "mean return " + mean);
   }
 
+  /** Issue 9: once MuJoCo is there, SAC balances InvertedPendulum-v4 (≥ 950 over 20 episodes). */
+  @Test
+  void sacBalancesInvertedPendulum() {
+    // SB3's SAC defaults (256-256, 100 random steps), 15,000 steps, the best of evaluations every 2,500.
+    TrainResult r = Sac.train(new TrainConfig("InvertedPendulum-v4", 1, 15_000,
+        Map.of("eval_freq", "2500", "eval_episodes", "5"), null, false, null));
+    var env = Envs.make("InvertedPendulum-v4");
+    PolicyModel m = r.model();
+    double mean = Rollouts.meanReturn(Rollouts.run(env,
+        Actions.greedy(m.actionHead().kind(), env.actionSpace(), m::forward), 20, 1_000_000, null));
+    env.close();
+    System.out.printf("SAC InvertedPendulum-v4: %.1f over 20 episodes after %,d steps, %.1f s%n", mean, r.steps(), r.seconds());
+    assertTrue(mean >= 950, "mean return " + mean);
+  }
+
   @Test
   void ppoSwingsUpPendulum() {
     double mean = evaluate("PPO", train(cfg -> Algorithms.train("ppo", cfg), 0, Map.of("eval_episodes", "5")));
