@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
-        LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, ActionGapCommand.class, ProfileCommand.class,
+        LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, BenchRuntimeCommand.class, ActionGapCommand.class, ProfileCommand.class,
         EnvsCommand.class, StudyCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -124,10 +124,23 @@ class JavaRuntimeTest {
         case "ptsq" -> "static int8";
         case "int4" -> "int4";
         case "binary" -> "binary";
-        case "unstructured-90% (sparse file)" -> "sparse";
         default -> "fp32";
       };
       assertTrue(plan.contains(kernel), v.name() + " should run the " + kernel + " kernel: " + plan);
+    }
+  }
+
+  /** Below the measured crossover density the sparse kernel runs, from dense or sparse storage alike. */
+  @Test
+  void verySparseLayersRunTheSparseKernel() {
+    PolicyModel sparse = dev.rlcompress.compress.prune.PruneMethod.parse("l1-unstructured", dev.rlcompress.model.Part.ALL, false, 0)
+        .prune(dqn, 0.97);
+    ModelProto dense = OnnxExporter.toProto(sparse);
+    for (ModelProto p : List.of(dense, dev.rlcompress.onnx.SparseStorage.toSparse(dense, 0.5))) {
+      RlcPolicy rt = load(p, "97%");
+      assertTrue(String.join(";", rt.describe()).contains("256x256 sparse by column"), rt.describe().toString());
+      checkFloat("97% sparse", sparse, run(rt, states, 1));
+      checkFloat("97% sparse batch 100", sparse, run(rt, states, 100));
     }
   }
 

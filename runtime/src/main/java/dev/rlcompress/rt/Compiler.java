@@ -70,7 +70,11 @@ final class Compiler {
       if (n != null && needed.add(n)) stack.addAll(n.inputs());
     }
     for (Node n : g.nodes())
-      if (needed.contains(n)) for (String i : n.inputs()) consumers.computeIfAbsent(i, k -> new ArrayList<>()).add(n);
+      if (needed.contains(n)) for (String i : n.inputs()) {
+          List<Node> c = consumers.get(i);
+          if (c == null) consumers.put(i, c = new ArrayList<>());
+          c.add(n);
+        }
 
     Onnx.ValueInfo input = null;
     for (Onnx.ValueInfo v : g.inputs()) if (!g.initializers().containsKey(v.name())) { input = v; break; }
@@ -215,12 +219,12 @@ final class Compiler {
     return r.outputs().get(0);
   }
 
-  private String finishLayer(String out, java.util.function.Function<Boolean, Step> make, int outWidth) {
-    String relu = fuseRelu(out);
-    steps.add(make.apply(relu != null));
-    shape = new int[] {outWidth};
+  /** Adds a layer whose output tensor is {@code out}; {@code fusedRelu} is the Relu's output when one was fused, else null. */
+  private String addLayer(Step layer, String out, String fusedRelu) {
+    steps.add(layer);
+    shape = new int[] {layer.outWidth()};
     roundIfFp16();
-    return relu != null ? relu : out;
+    return fusedRelu != null ? fusedRelu : out;
   }
 
   private void requireFlat(Node n) {
@@ -244,7 +248,8 @@ final class Compiler {
     }
     if (alpha != 1f) for (int i = 0; i < w.dense.length; i++) w.dense[i] *= alpha;
     Weights fw = alpha == 1f ? w : new Weights(w.dense, null, null, w.out);
-    return finishLayer(n.outputs().get(0), relu -> denseLayer(fw, bias, in, relu), w.out);
+    String out = n.outputs().get(0), relu = fuseRelu(out);
+    return addLayer(denseLayer(fw, bias, in, relu != null), out, relu);
   }
 
   private String matMul(Node n, String x) {
@@ -255,8 +260,8 @@ final class Compiler {
     String out = n.outputs().get(0);
     float[] bias = biasAfter(out, w.out);
     if (bias != null) out = consumers.get(out).get(0).outputs().get(0);
-    float[] b = bias != null ? bias : new float[w.out];
-    return finishLayer(out, relu -> denseLayer(w, b, in, relu), w.out);
+    String relu = fuseRelu(out);
+    return addLayer(denseLayer(w, bias != null ? bias : new float[w.out], in, relu != null), out, relu);
   }
 
   /** A following Add of a constant vector of {@code width} values is the layer's bias: consumed and returned; else null. */
@@ -428,9 +433,9 @@ final class Compiler {
     if (bias != null) y = consumers.get(y).get(0).outputs().get(0);
     float[] wsFull = new float[out];
     for (int o = 0; o < out; o++) wsFull[o] = ws.length == 1 ? ws[0] : ws[o];
-    int[] codes = transposeInts(wq.ints(), in, out);
-    float[] b = bias;
-    return finishLayer(y, relu -> new DynamicInt8(codes, wsFull, b, in, out, relu ? 0f : Float.NEGATIVE_INFINITY), out);
+    String relu = fuseRelu(y);
+    float floor = relu != null ? 0f : Float.NEGATIVE_INFINITY;
+    return addLayer(new DynamicInt8(transposeInts(wq.ints(), in, out), wsFull, bias != null ? bias : new float[out], in, out, floor), y, relu);
   }
 
   // ---- int4 ---------------------------------------------------------------------------------------
@@ -459,9 +464,9 @@ final class Compiler {
     String out0 = n.outputs().get(0);
     float[] bias = biasAfter(out0, out);
     String y = bias != null ? consumers.get(out0).get(0).outputs().get(0) : out0;
-    float[] bb = bias != null ? bias : new float[out];
-    int in = (int) k, bs = (int) block;
-    return finishLayer(y, relu -> new Int4(codes, scales, bb, in, out, bs, relu ? 0f : Float.NEGATIVE_INFINITY), out);
+    String relu = fuseRelu(y);
+    float floor = relu != null ? 0f : Float.NEGATIVE_INFINITY;
+    return addLayer(new Int4(codes, scales, bias != null ? bias : new float[out], (int) k, out, (int) block, floor), y, relu);
   }
 
   // ---- convolution --------------------------------------------------------------------------------

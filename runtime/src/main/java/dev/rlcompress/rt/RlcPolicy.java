@@ -32,7 +32,12 @@ public final class RlcPolicy {
   private final int[] inputShape;
   private final int inputSize, outputSize, maxStride;
   private final Head head;
-  private final ThreadLocal<Session> sessions = ThreadLocal.withInitial(this::session);
+  private final ThreadLocal<Session> sessions = new ThreadLocal<>() {
+    @Override
+    protected Session initialValue() {
+      return session();
+    }
+  };
 
   /** How greedy actions are read from the output ({@code rlc.action_head} in the metadata). */
   public enum HeadKind {

@@ -93,23 +93,16 @@ public final class Elementwise implements Step {
     for (int r = 0; r < batch; r++) {
       int o = r * stride;
       if (x != y) System.arraycopy(x, o, y, o, stride);
-      for (Op op : ops) {
-        switch (op) {
-          case Arith a -> arith(a, y, o, n);
-          case Clip c -> {
-            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(c.lo()).min(c.hi()).intoArray(y, o + i);
-          }
-          case Relu u -> {
-            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(0f).intoArray(y, o + i);
-          }
-          case Tanh t -> {
-            for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).lanewise(VectorOperators.TANH).intoArray(y, o + i);
-          }
-          case Qdq q -> qdq(q, y, o, n);
-          case RoundFp16 f -> {
-            for (int i = 0; i < width; i++) y[o + i] = Float.float16ToFloat(Float.floatToFloat16(y[o + i]));
-          }
-        }
+      for (Op op : ops) { // instanceof, not a pattern switch: no bootstrap on a fresh JVM's first call
+        if (op instanceof Arith a) arith(a, y, o, n);
+        else if (op instanceof Clip c)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(c.lo()).min(c.hi()).intoArray(y, o + i);
+        else if (op instanceof Relu)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(0f).intoArray(y, o + i);
+        else if (op instanceof Tanh)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).lanewise(VectorOperators.TANH).intoArray(y, o + i);
+        else if (op instanceof Qdq q) qdq(q, y, o, n);
+        else for (int i = 0; i < width; i++) y[o + i] = Float.float16ToFloat(Float.floatToFloat16(y[o + i]));
       }
     }
   }

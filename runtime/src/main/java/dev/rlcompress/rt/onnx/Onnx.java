@@ -274,8 +274,8 @@ public final class Onnx {
         case 3 -> i = w.varint();
         case 4 -> s = w.string();
         case 5 -> t = tensor(w.message());
-        case 7 -> w.floats(tag & 7, floats::add);
-        case 8 -> w.longs(tag & 7, ints::add);
+        case 7 -> w.floats(tag & 7, floats);
+        case 8 -> w.longs(tag & 7, ints);
         default -> w.skip(tag & 7);
       }
     }
@@ -285,33 +285,37 @@ public final class Onnx {
   static Tensor tensor(Wire w) {
     LongList dims = new LongList(), ints = new LongList();
     FloatList floats = new FloatList();
-    java.util.List<Double> doubles = new ArrayList<>();
+    double[] doubles = new double[0];
+    int nd = 0;
     int type = 0;
     String name = "";
     byte[] raw = null;
     while (w.more()) {
       int tag = w.tag();
       switch (tag >>> 3) {
-        case 1 -> w.longs(tag & 7, dims::add);
+        case 1 -> w.longs(tag & 7, dims);
         case 2 -> type = (int) w.varint();
-        case 4 -> w.floats(tag & 7, floats::add);
-        case 5, 7 -> w.longs(tag & 7, v -> ints.add(tag >>> 3 == 5 ? (int) v : v)); // int32_data holds sign-extended varints
+        case 4 -> w.floats(tag & 7, floats);
+        case 5, 7 -> w.longs(tag & 7, ints); // int32_data: negative values arrive as sign-extended 64-bit varints
         case 8 -> name = w.string();
         case 9 -> raw = w.bytes();
         case 10 -> {
           if ((tag & 7) == Wire.LEN) {
             Wire p = w.message();
-            while (p.more()) doubles.add(Double.longBitsToDouble(p.fixed64()));
+            while (p.more()) {
+              if (nd == doubles.length) doubles = java.util.Arrays.copyOf(doubles, 2 * nd + 8);
+              doubles[nd++] = Double.longBitsToDouble(p.fixed64());
+            }
           } else {
-            doubles.add(Double.longBitsToDouble(w.fixed64()));
+            if (nd == doubles.length) doubles = java.util.Arrays.copyOf(doubles, 2 * nd + 8);
+            doubles[nd++] = Double.longBitsToDouble(w.fixed64());
           }
         }
         case 13, 14 -> throw new UnsupportedModelException("tensor " + name + " keeps its data in an external file; save the model with its data inline");
         default -> w.skip(tag & 7);
       }
     }
-    double[] d = doubles.stream().mapToDouble(Double::doubleValue).toArray();
-    return new Tensor(name, type, dims.toArray(), raw, floats.toArray(), ints.toArray(), d, -1);
+    return new Tensor(name, type, dims.toArray(), raw, floats.toArray(), ints.toArray(), java.util.Arrays.copyOf(doubles, nd), -1);
   }
 
   /** A SparseTensorProto densified: values scattered to their linearized (or per-dimension) indices. */
@@ -323,7 +327,7 @@ public final class Onnx {
       switch (tag >>> 3) {
         case 1 -> values = tensor(w.message());
         case 2 -> indices = tensor(w.message());
-        case 3 -> w.longs(tag & 7, dims::add);
+        case 3 -> w.longs(tag & 7, dims);
         default -> w.skip(tag & 7);
       }
     }
@@ -401,7 +405,7 @@ public final class Onnx {
     }
   }
 
-  private static final class LongList {
+  static final class LongList {
     long[] a = new long[8];
     int n;
 
@@ -415,7 +419,7 @@ public final class Onnx {
     }
   }
 
-  private static final class FloatList {
+  static final class FloatList {
     float[] a = new float[8];
     int n;
 

@@ -116,7 +116,7 @@ final class Wire {
    * Reads a repeated integer field that may be packed (one length-delimited run) or not (one varint
    * per occurrence): proto2 writers differ, so readers accept both.
    */
-  void longs(int wireType, LongSink out) {
+  void longs(int wireType, Onnx.LongList out) {
     if (wireType == LEN) {
       Wire w = message();
       while (w.more()) out.add(w.varint());
@@ -126,20 +126,12 @@ final class Wire {
   }
 
   /** Like {@link #longs} for fixed32 floats. */
-  void floats(int wireType, FloatSink out) {
+  void floats(int wireType, Onnx.FloatList out) {
     if (wireType == LEN) {
       Wire w = message();
       while (w.more()) out.add(Float.intBitsToFloat(w.fixed32()));
     } else {
       out.add(Float.intBitsToFloat(fixed32()));
     }
-  }
-
-  interface LongSink {
-    void add(long v);
-  }
-
-  interface FloatSink {
-    void add(float v);
   }
 }
