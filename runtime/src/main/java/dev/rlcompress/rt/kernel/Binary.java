@@ -10,46 +10,28 @@ import jdk.incubator.vector.FloatVector;
  * of {@link Int8Panels} (a quarter of fp32; a masked-add kernel over one bit per weight measured
  * slower than widening bytes on the development machine), then y = α·Σ ±x + b.
  */
-public final class Binary implements Step {
-  private final Int8Panels w;
+public final class Binary extends Int8Layer {
   private final float[] alpha, bias; // padded to the output stride
-  private final float floor;
 
   /** @param codes ±1 per weight, [out][in]; @param alpha per output */
   public Binary(int[] codes, float[] alpha, float[] bias, int in, int out, float floor) {
-    this.w = new Int8Panels(codes, in, out);
-    this.alpha = new float[Lanes.stride(out)];
-    this.bias = new float[Lanes.stride(out)];
-    System.arraycopy(alpha, 0, this.alpha, 0, out);
-    System.arraycopy(bias, 0, this.bias, 0, out);
-    this.floor = floor;
+    super(codes, in, out, floor);
+    this.alpha = padded(alpha, out);
+    this.bias = padded(bias, out);
   }
 
-  @Override
-  public int inWidth() {
-    return w.in;
-  }
 
-  @Override
-  public int outWidth() {
-    return w.out;
-  }
 
-  @Override
-  public long weightBytes() {
-    return (long) w.in * w.out + 8L * w.out;
-  }
 
   @Override
   public String describe() {
-    return "dense " + w.in + "x" + w.out + " binary (±1 codes, one scale per output)" + (floor == 0f ? " +relu" : "");
+    return describe("binary (±1 codes, one scale per output)");
   }
 
   @Override
   public void run(float[] x, float[] y, int batch, Scratch s) {
-    int xs = Lanes.stride(w.in), ys = Lanes.stride(w.out);
-    if (batch == 1) w.gemv(x, 0, y, 0, s.idx);
-    else w.gemm(x, xs, y, ys, batch);
+    int ys = Lanes.stride(w.out);
+    accumulate(x, y, batch, s);
     for (int r = 0; r < batch; r++)
       for (int o = 0, t = r * ys; o < ys; o += L, t += L)
         FloatVector.fromArray(S, y, t).mul(FloatVector.fromArray(S, alpha, o)).add(FloatVector.fromArray(S, bias, o)).max(floor).intoArray(y, t);

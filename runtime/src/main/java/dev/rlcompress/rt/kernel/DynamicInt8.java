@@ -11,34 +11,17 @@ import jdk.incubator.vector.FloatVector;
  * tensor, as the operator specifies, then y = Σ (x_q − zp)·w_q · (x_scale·w_scale[o]) + b[o] with the
  * integer sum exact.
  */
-public final class DynamicInt8 implements Step {
-  private final Int8Panels w;
+public final class DynamicInt8 extends Int8Layer {
   private final float[] wScale, bias; // padded to the output stride
-  private final float floor;
 
   public DynamicInt8(int[] codes, float[] wScale, float[] bias, int in, int out, float floor) {
-    this.w = new Int8Panels(codes, in, out);
-    this.wScale = new float[Lanes.stride(out)];
-    this.bias = new float[Lanes.stride(out)];
-    System.arraycopy(wScale, 0, this.wScale, 0, out);
-    System.arraycopy(bias, 0, this.bias, 0, out);
-    this.floor = floor;
+    super(codes, in, out, floor);
+    this.wScale = padded(wScale, out);
+    this.bias = padded(bias, out);
   }
 
-  @Override
-  public int inWidth() {
-    return w.in;
-  }
 
-  @Override
-  public int outWidth() {
-    return w.out;
-  }
 
-  @Override
-  public long weightBytes() {
-    return (long) w.in * w.out + 8L * w.out;
-  }
 
   @Override
   public int scratchFloats(int batch) {
@@ -47,7 +30,7 @@ public final class DynamicInt8 implements Step {
 
   @Override
   public String describe() {
-    return "dense " + w.in + "x" + w.out + " dynamic int8 (exact integer accumulation)" + (floor == 0f ? " +relu" : "");
+    return describe("dynamic int8 (exact integer accumulation)");
   }
 
   @Override
@@ -67,8 +50,7 @@ public final class DynamicInt8 implements Step {
       float zp = Math.max(0f, Math.min(255f, (float) Math.rint(-lo / scale)));
       for (int r = 0; r < batch; r++) Elementwise.quantizeCentered(x, r * xs, q, r * xs, n, scale, zp);
     }
-    if (batch == 1) w.gemv(q, 0, y, 0, s.idx);
-    else w.gemm(q, xs, y, ys, batch);
+    accumulate(q, y, batch, s);
     FloatVector sv = FloatVector.broadcast(S, scale);
     for (int r = 0; r < batch; r++)
       for (int o = 0, t = r * ys; o < ys; o += L, t += L) {

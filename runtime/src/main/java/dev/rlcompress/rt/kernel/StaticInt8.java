@@ -11,10 +11,9 @@ import jdk.incubator.vector.FloatVector;
  * y = (Σ (x_q − zp)·w_q + b_q) · x_scale·w_scale[o]: the integer arithmetic ORT's QGemm performs and
  * rlc's Java reference specifies, exactly (see {@link Int8Panels} for why floats hold it exactly).
  */
-public final class StaticInt8 implements Step {
-  private final Int8Panels w;
+public final class StaticInt8 extends Int8Layer {
   private final float[] mult, biasQ; // padded to the output stride
-  private final float xScale, zeroPoint, floor;
+  private final float xScale, zeroPoint;
 
   /**
    * @param codes int8 weight codes [out][in]
@@ -22,23 +21,20 @@ public final class StaticInt8 implements Step {
    * @param biasQ int32 bias codes per output
    */
   public StaticInt8(int[] codes, float[] mult, int[] biasQ, int in, int out, float xScale, int zeroPoint, float floor) {
-    this.w = new Int8Panels(codes, in, out);
-    this.mult = new float[Lanes.stride(out)];
+    super(codes, in, out, floor);
+    this.mult = padded(mult, out);
     this.biasQ = new float[Lanes.stride(out)];
-    System.arraycopy(mult, 0, this.mult, 0, out);
     for (int o = 0; o < out; o++) this.biasQ[o] = biasQ[o];
     this.xScale = xScale;
     this.zeroPoint = zeroPoint;
-    this.floor = floor;
   }
 
   private StaticInt8(StaticInt8 s, float floor) {
-    this.w = s.w;
+    super(s, floor);
     this.mult = s.mult;
     this.biasQ = s.biasQ;
     this.xScale = s.xScale;
     this.zeroPoint = s.zeroPoint;
-    this.floor = floor;
   }
 
   /** The same layer with a ReLU fused on its output. */
@@ -46,20 +42,8 @@ public final class StaticInt8 implements Step {
     return new StaticInt8(this, 0f);
   }
 
-  @Override
-  public int inWidth() {
-    return w.in;
-  }
 
-  @Override
-  public int outWidth() {
-    return w.out;
-  }
 
-  @Override
-  public long weightBytes() {
-    return (long) w.in * w.out + 8L * w.out;
-  }
 
   @Override
   public int scratchFloats(int batch) {
@@ -68,7 +52,7 @@ public final class StaticInt8 implements Step {
 
   @Override
   public String describe() {
-    return "dense " + w.in + "x" + w.out + " static int8 (uint8 activations, exact integer accumulation)" + (floor == 0f ? " +relu" : "");
+    return describe("static int8 (uint8 activations, exact integer accumulation)");
   }
 
   @Override
@@ -76,8 +60,7 @@ public final class StaticInt8 implements Step {
     int xs = Lanes.stride(w.in), ys = Lanes.stride(w.out), n = Lanes.roundUp(w.in, L);
     float[] q = s.extra;
     for (int r = 0; r < batch; r++) Elementwise.quantizeCentered(x, r * xs, q, r * xs, n, xScale, zeroPoint);
-    if (batch == 1) w.gemv(q, 0, y, 0, s.idx);
-    else w.gemm(q, xs, y, ys, batch);
+    accumulate(q, y, batch, s);
     for (int r = 0; r < batch; r++)
       for (int o = 0, t = r * ys; o < ys; o += L, t += L)
         FloatVector.fromArray(S, y, t).add(FloatVector.fromArray(S, biasQ, o)).mul(FloatVector.fromArray(S, mult, o)).max(floor).intoArray(y, t);
