@@ -39,7 +39,7 @@ final class EvalCommand implements Callable<Integer> {
   Path reference;
 
   @Option(names = "--runtime", defaultValue = "ort",
-      description = "Engine: ort (ONNX Runtime, default) or java-sparse (CSR kernels for unstructured-pruned MLPs).")
+      description = "Engine: ort (ONNX Runtime, default), java (the dependency-free Java runtime, module rlc-runtime) or java-sparse (CSR kernels for unstructured-pruned MLPs).")
   String runtime;
 
   @Option(names = "--no-latency", description = "Skip the latency measurement.")

@@ -27,8 +27,8 @@ import picocli.CommandLine.Command;
       ""
     },
     subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
-        LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, BenchEnvCommand.class, ActionGapCommand.class,
-        ProfileCommand.class, EnvsCommand.class, StudyCommand.class, ReportCommand.class,
+        LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, BenchEnvCommand.class, BenchRuntimeCommand.class,
+        ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class, StudyCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

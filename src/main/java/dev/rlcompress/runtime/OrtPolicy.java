@@ -72,6 +72,22 @@ public final class OrtPolicy implements Policy {
    * input is not the metadata's observation shape), then hands the bytes to ONNX Runtime.
    */
   static OrtPolicy open(ModelProto proto, String name, long sizeBytes) {
+    validate(proto, name);
+    OrtSession.SessionOptions o = null;
+    try {
+      o = options(null);
+      return new OrtPolicy(name, proto, sizeBytes, ENV.createSession(proto.toByteArray(), o), o);
+    } catch (OrtException e) {
+      if (o != null) o.close();
+      throw new UserError(name + " cannot be loaded by ONNX Runtime: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * The checks every engine runs before loading: rlc metadata present and readable, the graph's input
+   * the metadata's observation shape, every stored weight finite. Each failure is one user-facing line.
+   */
+  static void validate(ModelProto proto, String name) {
     Map<String, String> md = ModelFormat.toMap(proto.getMetadataPropsList());
     if (!md.containsKey(ModelFormat.ACTION_OUTPUT) || !md.containsKey(ModelFormat.INPUT_SHAPE) || !md.containsKey(ModelFormat.ACTION_HEAD))
       throw new UserError(name + " has no rl-compress metadata (rlc.action_output); export it with rlc");
@@ -85,14 +101,6 @@ public final class OrtPolicy implements Policy {
     ModelFormat.checkGraphInput(proto, shape, name);
     String bad = ModelFormat.firstNonFinite(proto);
     if (bad != null) throw new UserError(name + " has non-finite values (NaN or Inf) in " + bad);
-    OrtSession.SessionOptions o = null;
-    try {
-      o = options(null);
-      return new OrtPolicy(name, proto, sizeBytes, ENV.createSession(proto.toByteArray(), o), o);
-    } catch (OrtException e) {
-      if (o != null) o.close();
-      throw new UserError(name + " cannot be loaded by ONNX Runtime: " + firstLine(e.getMessage()));
-    }
   }
 
   /** Session options used everywhere; {@code optimizedModelPath} (nullable) dumps ORT's optimized graph. */

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * A deployed policy as the evaluator sees it: observations in, action-head outputs out. ONNX Runtime
- * ({@link OrtPolicy}) runs every variant; {@link SparsePolicy} is the Java CSR engine that turns
- * unstructured sparsity into speed.
+ * ({@link OrtPolicy}) runs every variant; {@link JavaPolicy} runs them in the dependency-free Java
+ * runtime (the rlc-runtime module); {@link SparsePolicy} is the Java CSR engine that turns unstructured
+ * sparsity into speed.
  */
 public interface Policy extends AutoCloseable {
   /** The file it was loaded from, or the label of an in-memory variant. */
@@ -64,7 +65,10 @@ public interface Policy extends AutoCloseable {
     return out;
   }
 
-  /** Opens {@code path} with the named engine: "ort" (default) or "java-sparse". */
+  /** The engines: ONNX Runtime, the Java runtime (module rlc-runtime), the Java CSR engine for sparse MLPs. */
+  java.util.List<String> RUNTIMES = java.util.List.of("ort", "java", "java-sparse");
+
+  /** Opens {@code path} with the named engine (one of {@link #RUNTIMES}). */
   static Policy load(Path path, String runtime) {
     checkRuntime(runtime);
     ModelFile f = ModelFile.read(path);
@@ -78,11 +82,15 @@ public interface Policy extends AutoCloseable {
   }
 
   private static Policy open(ModelProto proto, String name, long sizeBytes, String runtime) {
-    return runtime.equals("ort") ? OrtPolicy.open(proto, name, sizeBytes) : SparsePolicy.open(proto, name, sizeBytes);
+    return switch (runtime) {
+      case "ort" -> OrtPolicy.open(proto, name, sizeBytes);
+      case "java" -> JavaPolicy.open(proto, name, sizeBytes);
+      default -> SparsePolicy.open(proto, name, sizeBytes);
+    };
   }
 
   private static void checkRuntime(String runtime) {
-    if (!runtime.equals("ort") && !runtime.equals("java-sparse"))
-      throw new UserError("unknown runtime '" + runtime + "'; known: ort, java-sparse");
+    if (!RUNTIMES.contains(runtime))
+      throw new UserError("unknown runtime '" + runtime + "'; known: " + String.join(", ", RUNTIMES));
   }
 }

@@ -68,6 +68,7 @@ class CliBadInputSweepTest {
     b.put("report", List.of(db.toString(), "-o", dir.resolve("report").toString()));
     b.put("envs", List.of());
     b.put("bench-train", List.of("--seconds", "0.01", "--algos", "td3", "--backends", "java", "--hidden", "8", "--batch", "4"));
+    b.put("bench-runtime", List.of("--models", m, "--rounds", "1", "-o", dir.resolve("runtime.md").toString()));
     return b;
   }
 

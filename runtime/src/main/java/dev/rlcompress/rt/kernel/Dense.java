@@ -1,0 +1,323 @@
+package dev.rlcompress.rt.kernel;
+
+import static dev.rlcompress.rt.kernel.Lanes.L;
+import static dev.rlcompress.rt.kernel.Lanes.ROW;
+import static dev.rlcompress.rt.kernel.Lanes.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * A float fully connected layer {@code y = max(W x + b, floor)} with W packed at load time into panels
+ * of four vectors of outputs: panel p holds, for each input i, the weights of outputs [4L·p, 4L·p+4L)
+ * contiguously. Both call shapes read the panels front to back:
+ *
+ * <ul>
+ *   <li>batch 1 broadcasts x[i] and multiplies it into 16 accumulators (four panels side by side), so the
+ *       weights stream once through the core with no horizontal sums; inputs that are exactly zero
+ *       (half of a ReLU layer's) are skipped through a compacted index list, which changes no result
+ *       since they would add 0·w;
+ *   <li>batches run a blocked GEMM: register tiles of 6 rows × 4 vectors (24 accumulators, AVX-512 has
+ *       32 registers) over one panel, the panel staying in L1/L2 while all rows pass over it.
+ * </ul>
+ *
+ * floor = 0 fuses a following ReLU; −∞ means none.
+ */
+public final class Dense implements Step {
+  final int in, out, panels;
+  final float[] w; // [panel][in][ROW]
+  final float[] bias; // [panels*ROW], zero padded
+  final float floor;
+
+  /** @param weight row-major [out][in] */
+  public Dense(float[] weight, float[] bias, int in, int out, float floor) {
+    this.in = in;
+    this.out = out;
+    this.floor = floor;
+    this.panels = (out + ROW - 1) / ROW;
+    this.w = pack(weight, in, out);
+    this.bias = new float[panels * ROW];
+    System.arraycopy(bias, 0, this.bias, 0, out);
+  }
+
+  /** Weights [out][in] into panels [out/ROW][in][ROW], zero padded. */
+  static float[] pack(float[] weight, int in, int out) {
+    int panels = (out + ROW - 1) / ROW;
+    float[] p = new float[panels * in * ROW];
+    for (int o = 0; o < out; o++) {
+      int base = (o / ROW) * in * ROW + o % ROW;
+      for (int i = 0; i < in; i++) p[base + i * ROW] = weight[o * in + i];
+    }
+    return p;
+  }
+
+  @Override
+  public int inWidth() {
+    return in;
+  }
+
+  @Override
+  public int outWidth() {
+    return out;
+  }
+
+  @Override
+  public long weightBytes() {
+    return 4L * (in * (long) out + out);
+  }
+
+  @Override
+  public String describe() {
+    return "dense " + in + "x" + out + " fp32 panels" + (floor == 0f ? " +relu" : "");
+  }
+
+  @Override
+  public void run(float[] x, float[] y, int batch, Scratch s) {
+    int xs = Lanes.stride(in), ys = Lanes.stride(out);
+    if (batch == 1) {
+      gemv(x, 0, y, 0, s.idx);
+      return;
+    }
+    for (int p = 0; p < panels; p++) {
+      int r = 0;
+      for (; r + 6 <= batch; r += 6) tile6(x, xs, y, ys, r, p);
+      for (; r + 4 <= batch; r += 4) tile4(x, xs, y, ys, r, p);
+      for (; r < batch; r++) tile1(x, r * xs, y, r * ys, p);
+    }
+  }
+
+  /**
+   * y = W x + b for one row. The nonzero inputs are listed first (in scratch), so the multiply loop has no data-dependent branch.
+   */
+  void gemv(float[] x, int xo, float[] y, int yo, int[] idx) {
+    int nz = 0;
+    for (int i = 0; i < in; i++) {
+      idx[nz] = i;
+      nz += x[xo + i] != 0f ? 1 : 0;
+    }
+    int p = 0;
+    for (; p + 4 <= panels; p += 4) gemv4(x, xo, y, yo, p, idx, nz);
+    for (; p < panels; p++) gemv1(x, xo, y, yo, p, idx, nz);
+  }
+
+  private void gemv4(float[] x, int xo, float[] y, int yo, int p, int[] idx, int nz) {
+    int stride = in * ROW, w0 = p * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    int b = p * ROW;
+    FloatVector a0 = FloatVector.fromArray(S, bias, b), a1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector a2 = FloatVector.fromArray(S, bias, b + 2 * L), a3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    FloatVector c0 = FloatVector.fromArray(S, bias, b + ROW), c1 = FloatVector.fromArray(S, bias, b + ROW + L);
+    FloatVector c2 = FloatVector.fromArray(S, bias, b + ROW + 2 * L), c3 = FloatVector.fromArray(S, bias, b + ROW + 3 * L);
+    FloatVector d0 = FloatVector.fromArray(S, bias, b + 2 * ROW), d1 = FloatVector.fromArray(S, bias, b + 2 * ROW + L);
+    FloatVector d2 = FloatVector.fromArray(S, bias, b + 2 * ROW + 2 * L), d3 = FloatVector.fromArray(S, bias, b + 2 * ROW + 3 * L);
+    FloatVector e0 = FloatVector.fromArray(S, bias, b + 3 * ROW), e1 = FloatVector.fromArray(S, bias, b + 3 * ROW + L);
+    FloatVector e2 = FloatVector.fromArray(S, bias, b + 3 * ROW + 2 * L), e3 = FloatVector.fromArray(S, bias, b + 3 * ROW + 3 * L);
+    for (int k = 0; k < nz; k++) {
+      int i = idx[k], o = i * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
+      a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
+      a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
+      a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);
+      a3 = v.fma(FloatVector.fromArray(S, w, w0 + o + 3 * L), a3);
+      c0 = v.fma(FloatVector.fromArray(S, w, w1 + o), c0);
+      c1 = v.fma(FloatVector.fromArray(S, w, w1 + o + L), c1);
+      c2 = v.fma(FloatVector.fromArray(S, w, w1 + o + 2 * L), c2);
+      c3 = v.fma(FloatVector.fromArray(S, w, w1 + o + 3 * L), c3);
+      d0 = v.fma(FloatVector.fromArray(S, w, w2 + o), d0);
+      d1 = v.fma(FloatVector.fromArray(S, w, w2 + o + L), d1);
+      d2 = v.fma(FloatVector.fromArray(S, w, w2 + o + 2 * L), d2);
+      d3 = v.fma(FloatVector.fromArray(S, w, w2 + o + 3 * L), d3);
+      e0 = v.fma(FloatVector.fromArray(S, w, w3 + o), e0);
+      e1 = v.fma(FloatVector.fromArray(S, w, w3 + o + L), e1);
+      e2 = v.fma(FloatVector.fromArray(S, w, w3 + o + 2 * L), e2);
+      e3 = v.fma(FloatVector.fromArray(S, w, w3 + o + 3 * L), e3);
+    }
+    int t = yo + p * ROW;
+    a0.max(floor).intoArray(y, t);
+    a1.max(floor).intoArray(y, t + L);
+    a2.max(floor).intoArray(y, t + 2 * L);
+    a3.max(floor).intoArray(y, t + 3 * L);
+    c0.max(floor).intoArray(y, t + ROW);
+    c1.max(floor).intoArray(y, t + ROW + L);
+    c2.max(floor).intoArray(y, t + ROW + 2 * L);
+    c3.max(floor).intoArray(y, t + ROW + 3 * L);
+    d0.max(floor).intoArray(y, t + 2 * ROW);
+    d1.max(floor).intoArray(y, t + 2 * ROW + L);
+    d2.max(floor).intoArray(y, t + 2 * ROW + 2 * L);
+    d3.max(floor).intoArray(y, t + 2 * ROW + 3 * L);
+    e0.max(floor).intoArray(y, t + 3 * ROW);
+    e1.max(floor).intoArray(y, t + 3 * ROW + L);
+    e2.max(floor).intoArray(y, t + 3 * ROW + 2 * L);
+    e3.max(floor).intoArray(y, t + 3 * ROW + 3 * L);
+  }
+
+  /** One panel, the inputs split in two halves with their own accumulators (eight independent chains). */
+  private void gemv1(float[] x, int xo, float[] y, int yo, int p, int[] idx, int nz) {
+    int w0 = p * in * ROW, b = p * ROW;
+    FloatVector a0 = FloatVector.fromArray(S, bias, b), a1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector a2 = FloatVector.fromArray(S, bias, b + 2 * L), a3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+    int k = 0;
+    for (; k + 2 <= nz; k += 2) {
+      int o = idx[k] * ROW, q = idx[k + 1] * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + idx[k]]), u = FloatVector.broadcast(S, x[xo + idx[k + 1]]);
+      a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
+      a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
+      a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);
+      a3 = v.fma(FloatVector.fromArray(S, w, w0 + o + 3 * L), a3);
+      c0 = u.fma(FloatVector.fromArray(S, w, w0 + q), c0);
+      c1 = u.fma(FloatVector.fromArray(S, w, w0 + q + L), c1);
+      c2 = u.fma(FloatVector.fromArray(S, w, w0 + q + 2 * L), c2);
+      c3 = u.fma(FloatVector.fromArray(S, w, w0 + q + 3 * L), c3);
+    }
+    if (k < nz) {
+      int o = idx[k] * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + idx[k]]);
+      a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
+      a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
+      a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);
+      a3 = v.fma(FloatVector.fromArray(S, w, w0 + o + 3 * L), a3);
+    }
+    int t = yo + p * ROW;
+    a0.add(c0).max(floor).intoArray(y, t);
+    a1.add(c1).max(floor).intoArray(y, t + L);
+    a2.add(c2).max(floor).intoArray(y, t + 2 * L);
+    a3.add(c3).max(floor).intoArray(y, t + 3 * L);
+  }
+
+  /** Rows r..r+5 of the batch against panel p. */
+  private void tile6(float[] x, int xs, float[] y, int ys, int r, int p) {
+    int w0 = p * in * ROW, b = p * ROW;
+    FloatVector z0 = FloatVector.fromArray(S, bias, b), z1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector z2 = FloatVector.fromArray(S, bias, b + 2 * L), z3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
+    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
+    FloatVector c40 = z0, c41 = z1, c42 = z2, c43 = z3, c50 = z0, c51 = z1, c52 = z2, c53 = z3;
+    int x0 = r * xs;
+    for (int i = 0, o = w0; i < in; i++, o += ROW) {
+      FloatVector b0 = FloatVector.fromArray(S, w, o), b1 = FloatVector.fromArray(S, w, o + L);
+      FloatVector b2 = FloatVector.fromArray(S, w, o + 2 * L), b3 = FloatVector.fromArray(S, w, o + 3 * L);
+      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      c02 = v.fma(b2, c02);
+      c03 = v.fma(b3, c03);
+      v = FloatVector.broadcast(S, x[x0 + xs + i]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      c12 = v.fma(b2, c12);
+      c13 = v.fma(b3, c13);
+      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      c22 = v.fma(b2, c22);
+      c23 = v.fma(b3, c23);
+      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      c32 = v.fma(b2, c32);
+      c33 = v.fma(b3, c33);
+      v = FloatVector.broadcast(S, x[x0 + 4 * xs + i]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      c42 = v.fma(b2, c42);
+      c43 = v.fma(b3, c43);
+      v = FloatVector.broadcast(S, x[x0 + 5 * xs + i]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+      c52 = v.fma(b2, c52);
+      c53 = v.fma(b3, c53);
+    }
+    int t = r * ys + p * ROW;
+    c00.max(floor).intoArray(y, t);
+    c01.max(floor).intoArray(y, t + L);
+    c02.max(floor).intoArray(y, t + 2 * L);
+    c03.max(floor).intoArray(y, t + 3 * L);
+    c10.max(floor).intoArray(y, t + ys);
+    c11.max(floor).intoArray(y, t + ys + L);
+    c12.max(floor).intoArray(y, t + ys + 2 * L);
+    c13.max(floor).intoArray(y, t + ys + 3 * L);
+    c20.max(floor).intoArray(y, t + 2 * ys);
+    c21.max(floor).intoArray(y, t + 2 * ys + L);
+    c22.max(floor).intoArray(y, t + 2 * ys + 2 * L);
+    c23.max(floor).intoArray(y, t + 2 * ys + 3 * L);
+    c30.max(floor).intoArray(y, t + 3 * ys);
+    c31.max(floor).intoArray(y, t + 3 * ys + L);
+    c32.max(floor).intoArray(y, t + 3 * ys + 2 * L);
+    c33.max(floor).intoArray(y, t + 3 * ys + 3 * L);
+    c40.max(floor).intoArray(y, t + 4 * ys);
+    c41.max(floor).intoArray(y, t + 4 * ys + L);
+    c42.max(floor).intoArray(y, t + 4 * ys + 2 * L);
+    c43.max(floor).intoArray(y, t + 4 * ys + 3 * L);
+    c50.max(floor).intoArray(y, t + 5 * ys);
+    c51.max(floor).intoArray(y, t + 5 * ys + L);
+    c52.max(floor).intoArray(y, t + 5 * ys + 2 * L);
+    c53.max(floor).intoArray(y, t + 5 * ys + 3 * L);
+  }
+
+  private void tile4(float[] x, int xs, float[] y, int ys, int r, int p) {
+    int w0 = p * in * ROW, b = p * ROW;
+    FloatVector z0 = FloatVector.fromArray(S, bias, b), z1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector z2 = FloatVector.fromArray(S, bias, b + 2 * L), z3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
+    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
+    int x0 = r * xs;
+    for (int i = 0, o = w0; i < in; i++, o += ROW) {
+      FloatVector b0 = FloatVector.fromArray(S, w, o), b1 = FloatVector.fromArray(S, w, o + L);
+      FloatVector b2 = FloatVector.fromArray(S, w, o + 2 * L), b3 = FloatVector.fromArray(S, w, o + 3 * L);
+      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      c02 = v.fma(b2, c02);
+      c03 = v.fma(b3, c03);
+      v = FloatVector.broadcast(S, x[x0 + xs + i]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      c12 = v.fma(b2, c12);
+      c13 = v.fma(b3, c13);
+      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      c22 = v.fma(b2, c22);
+      c23 = v.fma(b3, c23);
+      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      c32 = v.fma(b2, c32);
+      c33 = v.fma(b3, c33);
+    }
+    int t = r * ys + p * ROW;
+    c00.max(floor).intoArray(y, t);
+    c01.max(floor).intoArray(y, t + L);
+    c02.max(floor).intoArray(y, t + 2 * L);
+    c03.max(floor).intoArray(y, t + 3 * L);
+    c10.max(floor).intoArray(y, t + ys);
+    c11.max(floor).intoArray(y, t + ys + L);
+    c12.max(floor).intoArray(y, t + ys + 2 * L);
+    c13.max(floor).intoArray(y, t + ys + 3 * L);
+    c20.max(floor).intoArray(y, t + 2 * ys);
+    c21.max(floor).intoArray(y, t + 2 * ys + L);
+    c22.max(floor).intoArray(y, t + 2 * ys + 2 * L);
+    c23.max(floor).intoArray(y, t + 2 * ys + 3 * L);
+    c30.max(floor).intoArray(y, t + 3 * ys);
+    c31.max(floor).intoArray(y, t + 3 * ys + L);
+    c32.max(floor).intoArray(y, t + 3 * ys + 2 * L);
+    c33.max(floor).intoArray(y, t + 3 * ys + 3 * L);
+  }
+
+  private void tile1(float[] x, int xo, float[] y, int yo, int p) {
+    int w0 = p * in * ROW, b = p * ROW;
+    FloatVector c0 = FloatVector.fromArray(S, bias, b), c1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector c2 = FloatVector.fromArray(S, bias, b + 2 * L), c3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    for (int i = 0, o = w0; i < in; i++, o += ROW) {
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
+      c0 = v.fma(FloatVector.fromArray(S, w, o), c0);
+      c1 = v.fma(FloatVector.fromArray(S, w, o + L), c1);
+      c2 = v.fma(FloatVector.fromArray(S, w, o + 2 * L), c2);
+      c3 = v.fma(FloatVector.fromArray(S, w, o + 3 * L), c3);
+    }
+    c0.max(floor).intoArray(y, yo + p * ROW);
+    c1.max(floor).intoArray(y, yo + p * ROW + L);
+    c2.max(floor).intoArray(y, yo + p * ROW + 2 * L);
+    c3.max(floor).intoArray(y, yo + p * ROW + 3 * L);
+  }
+
+}

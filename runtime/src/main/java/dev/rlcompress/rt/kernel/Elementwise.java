@@ -1,0 +1,150 @@
+package dev.rlcompress.rt.kernel;
+
+import static dev.rlcompress.rt.kernel.Lanes.L;
+import static dev.rlcompress.rt.kernel.Lanes.S;
+
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A run of per-element operations fused into one pass over each row, in place: observation
+ * normalization (Sub, Div, Clip), activations that could not be fused into a layer (Tanh, a ReLU after
+ * a non-fusing step), quantize-dequantize pairs of static int8 graphs, and fp16 rounding of full-fp16
+ * graphs. Each operation computes exactly what its ONNX operator specifies, in the same order, so
+ * results match operator by operator (division stays a division).
+ */
+public final class Elementwise implements Step {
+  /** One per-element operation; constants are per feature (length = the row's padded width) or scalar. */
+  public sealed interface Op permits Arith, Clip, Relu, Tanh, Qdq, RoundFp16 {}
+
+  public enum Kind {
+    ADD,
+    SUB,
+    MUL,
+    DIV,
+    /** Per-feature lower bound (the exporter's clip of a Gaussian mean to the action box). */
+    MAX,
+    /** Per-feature upper bound. */
+    MIN
+  }
+
+  /** x ∘ c with a per-feature constant c (zero beyond the width, one for Div, so padding stays finite). */
+  public record Arith(Kind kind, float[] c) implements Op {}
+
+  public record Clip(float lo, float hi) implements Op {}
+
+  public record Relu() implements Op {}
+
+  public record Tanh() implements Op {}
+
+  /** QuantizeLinear then DequantizeLinear to uint8 (or int8 when {@code signed}): (clamp(rint(x/s)+zp) − zp)·s. */
+  public record Qdq(float scale, int zeroPoint, boolean signed) implements Op {}
+
+  /** Rounds to the nearest fp16 value (what every op of a full-fp16 graph does to its output). */
+  public record RoundFp16() implements Op {}
+
+  private final int width;
+  private final List<Op> ops;
+
+  public Elementwise(int width, List<Op> ops) {
+    this.width = width;
+    this.ops = List.copyOf(ops);
+  }
+
+  /** This run with {@code op} appended. */
+  public Elementwise then(Op op) {
+    List<Op> l = new ArrayList<>(ops);
+    l.add(op);
+    return new Elementwise(width, l);
+  }
+
+  /** A per-feature constant padded to the row stride: {@code fill} beyond the width. */
+  public static float[] padded(float[] c, int width, float fill) {
+    float[] p = new float[Lanes.stride(width)];
+    java.util.Arrays.fill(p, fill);
+    for (int i = 0; i < width; i++) p[i] = c.length == 1 ? c[0] : c[i];
+    return p;
+  }
+
+  @Override
+  public int inWidth() {
+    return width;
+  }
+
+  @Override
+  public int outWidth() {
+    return width;
+  }
+
+  @Override
+  public boolean inPlace() {
+    return true;
+  }
+
+  @Override
+  public String describe() {
+    return "elementwise " + width + " " + ops.stream().map(o -> o.getClass().getSimpleName().toLowerCase()
+        + (o instanceof Arith a ? "(" + a.kind().name().toLowerCase() + ")" : "")).toList();
+  }
+
+  private static final float MAGIC = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer, ties to even
+
+  @Override
+  public void run(float[] x, float[] y, int batch, Scratch s) {
+    int stride = Lanes.stride(width), n = Lanes.roundUp(width, L);
+    for (int r = 0; r < batch; r++) {
+      int o = r * stride;
+      if (x != y) System.arraycopy(x, o, y, o, stride);
+      for (Op op : ops) { // instanceof, not a pattern switch: no bootstrap on a fresh JVM's first call
+        if (op instanceof Arith a) arith(a, y, o, n);
+        else if (op instanceof Clip c)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(c.lo()).min(c.hi()).intoArray(y, o + i);
+        else if (op instanceof Relu)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).max(0f).intoArray(y, o + i);
+        else if (op instanceof Tanh)
+          for (int i = 0; i < n; i += L) FloatVector.fromArray(S, y, o + i).lanewise(VectorOperators.TANH).intoArray(y, o + i);
+        else if (op instanceof Qdq q) qdq(q, y, o, n);
+        else for (int i = 0; i < width; i++) y[o + i] = Float.float16ToFloat(Float.floatToFloat16(y[o + i]));
+      }
+    }
+  }
+
+  private static void arith(Arith a, float[] y, int o, int n) {
+    float[] c = a.c();
+    for (int i = 0; i < n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, y, o + i), k = FloatVector.fromArray(S, c, i);
+      v = switch (a.kind()) {
+        case ADD -> v.add(k);
+        case SUB -> v.sub(k);
+        case MUL -> v.mul(k);
+        case DIV -> v.div(k);
+        case MAX -> v.max(k);
+        case MIN -> v.min(k);
+      };
+      v.intoArray(y, o + i);
+    }
+  }
+
+  /**
+   * QuantizeLinear's round(x / s) + zp saturated, then back: rint by the 1.5·2^23 trick on values first
+   * clamped to ±512 (beyond that the result saturates anyway, and the trick needs |v| < 2^22).
+   */
+  static void qdq(Qdq q, float[] y, int o, int n) {
+    float lo = q.signed() ? -128 : 0, hi = q.signed() ? 127 : 255, zp = q.zeroPoint();
+    for (int i = 0; i < n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, y, o + i).div(q.scale()).max(-512f).min(512f);
+      v = v.add(MAGIC).sub(MAGIC).add(zp).max(lo).min(hi);
+      v.sub(zp).mul(q.scale()).intoArray(y, o + i);
+    }
+  }
+
+  /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
+  static void quantizeCentered(float[] x, int xo, float[] q, int qo, int n, float scale, float zp) {
+    for (int i = 0; i < n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + i).div(scale).max(-512f).min(512f);
+      v.add(MAGIC).sub(MAGIC).add(zp).max(0f).min(255f).sub(zp).intoArray(q, qo + i);
+    }
+  }
+}

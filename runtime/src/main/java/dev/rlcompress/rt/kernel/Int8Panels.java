@@ -1,0 +1,150 @@
+package dev.rlcompress.rt.kernel;
+
+import static dev.rlcompress.rt.kernel.Lanes.L;
+import static dev.rlcompress.rt.kernel.Lanes.ROW;
+import static dev.rlcompress.rt.kernel.Lanes.S;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * int8 weight codes packed in the panel layout of {@link Dense} (one byte per weight, a quarter of the
+ * memory), multiplied by integer-valued activations (quantized codes minus their zero point). Codes
+ * are widened to floats in registers; products of |code| ≤ 127 and |activation| ≤ 255 and their sums
+ * stay integers below 2^24 for up to 518 inputs, so the float accumulation is the exact integer
+ * accumulation ONNX's integer operators specify. Writes raw accumulators; the layer applies its scales.
+ */
+final class Int8Panels {
+  static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+
+  final int in, out, panels;
+  final byte[] w; // [panel][in][ROW]
+
+  Int8Panels(int[] codes, int in, int out) {
+    this.in = in;
+    this.out = out;
+    this.panels = (out + ROW - 1) / ROW;
+    this.w = new byte[panels * in * ROW];
+    for (int o = 0; o < out; o++) {
+      int base = (o / ROW) * in * ROW + o % ROW;
+      for (int i = 0; i < in; i++) w[base + i * ROW] = (byte) codes[o * in + i];
+    }
+  }
+
+  private FloatVector wv(int at) {
+    return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, S, 0);
+  }
+
+  /** Accumulators of one row: acc[o] = Σ_i x[i]·W[o][i], skipping zero inputs (listed in {@code idx}). */
+  void gemv(float[] x, int xo, float[] acc, int ao, int[] idx) {
+    int nz = 0;
+    for (int i = 0; i < in; i++) {
+      idx[nz] = i;
+      nz += x[xo + i] != 0f ? 1 : 0;
+    }
+    int p = 0;
+    for (; p + 2 <= panels; p += 2) {
+      int w0 = p * in * ROW, w1 = w0 + in * ROW;
+      FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+      for (int k = 0; k < nz; k++) {
+        int i = idx[k], o = i * ROW;
+        FloatVector v = FloatVector.broadcast(S, x[xo + i]);
+        a0 = v.fma(wv(w0 + o), a0);
+        a1 = v.fma(wv(w0 + o + L), a1);
+        a2 = v.fma(wv(w0 + o + 2 * L), a2);
+        a3 = v.fma(wv(w0 + o + 3 * L), a3);
+        c0 = v.fma(wv(w1 + o), c0);
+        c1 = v.fma(wv(w1 + o + L), c1);
+        c2 = v.fma(wv(w1 + o + 2 * L), c2);
+        c3 = v.fma(wv(w1 + o + 3 * L), c3);
+      }
+      int t = ao + p * ROW;
+      a0.intoArray(acc, t);
+      a1.intoArray(acc, t + L);
+      a2.intoArray(acc, t + 2 * L);
+      a3.intoArray(acc, t + 3 * L);
+      c0.intoArray(acc, t + ROW);
+      c1.intoArray(acc, t + ROW + L);
+      c2.intoArray(acc, t + ROW + 2 * L);
+      c3.intoArray(acc, t + ROW + 3 * L);
+    }
+    for (; p < panels; p++) row1(x, xo, acc, ao, p);
+  }
+
+  /** One row against panel p, all inputs. */
+  void row1(float[] x, int xo, float[] acc, int ao, int p) {
+    int w0 = p * in * ROW;
+    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+    for (int i = 0, o = w0; i < in; i++, o += ROW) {
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
+      a0 = v.fma(wv(o), a0);
+      a1 = v.fma(wv(o + L), a1);
+      a2 = v.fma(wv(o + 2 * L), a2);
+      a3 = v.fma(wv(o + 3 * L), a3);
+    }
+    int t = ao + p * ROW;
+    a0.intoArray(acc, t);
+    a1.intoArray(acc, t + L);
+    a2.intoArray(acc, t + 2 * L);
+    a3.intoArray(acc, t + 3 * L);
+  }
+
+  /** Accumulators of a batch of rows (x rows of stride xs, acc rows of stride as): 4-row tiles per panel. */
+  void gemm(float[] x, int xs, float[] acc, int as, int batch) {
+    for (int p = 0; p < panels; p++) {
+      int r = 0;
+      for (; r + 4 <= batch; r += 4) tile4(x, xs, acc, as, r, p);
+      for (; r < batch; r++) row1(x, r * xs, acc, r * as, p);
+    }
+  }
+
+  private void tile4(float[] x, int xs, float[] acc, int as, int r, int p) {
+    int w0 = p * in * ROW, x0 = r * xs;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    for (int i = 0, o = w0; i < in; i++, o += ROW) {
+      FloatVector b0 = wv(o), b1 = wv(o + L), b2 = wv(o + 2 * L), b3 = wv(o + 3 * L);
+      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      c02 = v.fma(b2, c02);
+      c03 = v.fma(b3, c03);
+      v = FloatVector.broadcast(S, x[x0 + xs + i]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      c12 = v.fma(b2, c12);
+      c13 = v.fma(b3, c13);
+      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      c22 = v.fma(b2, c22);
+      c23 = v.fma(b3, c23);
+      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      c32 = v.fma(b2, c32);
+      c33 = v.fma(b3, c33);
+    }
+    int t = r * as + p * ROW;
+    c00.intoArray(acc, t);
+    c01.intoArray(acc, t + L);
+    c02.intoArray(acc, t + 2 * L);
+    c03.intoArray(acc, t + 3 * L);
+    c10.intoArray(acc, t + as);
+    c11.intoArray(acc, t + as + L);
+    c12.intoArray(acc, t + as + 2 * L);
+    c13.intoArray(acc, t + as + 3 * L);
+    c20.intoArray(acc, t + 2 * as);
+    c21.intoArray(acc, t + 2 * as + L);
+    c22.intoArray(acc, t + 2 * as + 2 * L);
+    c23.intoArray(acc, t + 2 * as + 3 * L);
+    c30.intoArray(acc, t + 3 * as);
+    c31.intoArray(acc, t + 3 * as + L);
+    c32.intoArray(acc, t + 3 * as + 2 * L);
+    c33.intoArray(acc, t + 3 * as + 3 * L);
+  }
+
+}
