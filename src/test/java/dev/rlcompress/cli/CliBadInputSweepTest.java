@@ -58,6 +58,7 @@ class CliBadInputSweepTest {
     b.put("eval", List.of(m, "--episodes", "1", "--no-latency"));
     b.put("quantize", List.of(m, "--method", "ptdq", "-o", out));
     b.put("prune", List.of(m, "--method", "l1", "--ratio", "0.5", "-o", out));
+    b.put("compress", List.of(m, "--max-drop", "5%", "--objective", "size", "-o", out));
     b.put("sweep-prune", List.of(m, "--methods", "l1", "--ratios", "0.5:0.5:0.1", "--episodes", "1"));
     b.put("prune-compare", List.of(m, "--episodes", "1", "--steps", "1", "--iterations", "1"));
     b.put("bench-sparse", List.of(m, "--episodes", "1", "--sparsities", "0.5"));
