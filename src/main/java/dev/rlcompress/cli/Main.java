@@ -26,9 +26,9 @@ import picocli.CommandLine.Command;
       "  rlc demo                                                        a trained policy compressed six ways, compared",
       ""
     },
-    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, SweepPruneCommand.class,
-        LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, BenchEnvCommand.class, BenchRuntimeCommand.class,
-        ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class, StudyCommand.class, ReportCommand.class,
+    subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, CompressCommand.class,
+        SweepPruneCommand.class, LotteryCommand.class, BenchSparseCommand.class, BenchTrainCommand.class, BenchEnvCommand.class,
+        BenchRuntimeCommand.class, ActionGapCommand.class, ProfileCommand.class, EnvsCommand.class, StudyCommand.class, ReportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

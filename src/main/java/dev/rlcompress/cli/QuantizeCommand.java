@@ -2,6 +2,7 @@ package dev.rlcompress.cli;
 
 import dev.rlcompress.compress.Calibration;
 import dev.rlcompress.compress.quantize.Observer;
+import dev.rlcompress.eval.ActionGaps;
 import dev.rlcompress.compress.quantize.QuantOptions;
 import dev.rlcompress.compress.quantize.Quantizer;
 import dev.rlcompress.model.CompressionStep;
@@ -90,7 +91,21 @@ final class QuantizeCommand implements Callable<Integer> {
     for (CompressionStep step : r.policy().model().provenance().compression()) System.out.println("step: " + step.describe());
     if (r.packedWeightBytes() >= 0) System.out.printf("bit-packed weights would take %,d bytes%n", r.packedWeightBytes());
     System.out.println("ONNX Runtime executes: " + GraphInspector.optimizedOps(out));
+    warnOnGaps(fp32, r, envId);
     return 0;
+  }
+
+  /**
+   * One line when the scheme's output error exceeds the fp32 policy's action gap on most of its own
+   * states (greedy decisions will flip), pointing to the search that keeps the fragile layers precise.
+   */
+  private void warnOnGaps(PolicyModel fp32, Quantizer.Result r, String envId) {
+    if (!fp32.actionHead().kind().isDiscrete()) return;
+    java.util.List<float[]> states = Calibration.Episodes.of(envId, calibrationEpisodes, 10_000).states(fp32.actionOnly());
+    ActionGaps.Row row = ActionGaps.compare(OnnxExporter.toProto(fp32.actionOnly()), r.policy().toProto(), states);
+    if (row.exceedsGap() > 0.5)
+      System.out.printf("warning: the output error exceeds the action gap on %.0f%% of the fp32 policy's states (greedy agreement %.0f%%): "
+          + "expect lost return; rlc compress searches per-layer precision that keeps it%n", 100 * row.exceedsGap(), 100 * row.agreement());
   }
 
   /** The method's option record from the flags; flags that do not fit the method are refused. */
@@ -107,6 +122,7 @@ final class QuantizeCommand implements Callable<Integer> {
       case QuantOptions.Ptsq x -> new QuantOptions.Ptsq(p, perChannel, Observer.parse(observer), equalizeInputs, centerOutputs);
       case QuantOptions.Fp16 x -> fullFp16 ? new QuantOptions.Fp16Graph(centerOutputs) : new QuantOptions.Fp16(p, centerOutputs);
       case QuantOptions.Fp16Graph x -> x;
+      case QuantOptions.Mixed x -> x;
       case QuantOptions.Int4 x -> new QuantOptions.Int4(p, blockSize, centerOutputs);
       case QuantOptions.Qat x -> new QuantOptions.Qat(p, perChannel, Observer.parse(observer),
           x.finetune().withSteps(finetuneSteps).withTemperature(distill.value()), centerOutputs);

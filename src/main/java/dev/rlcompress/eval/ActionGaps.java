@@ -35,8 +35,10 @@ public final class ActionGaps {
    * @param errorP90 its 90th percentile
    * @param belowError share of states whose gap is below errorP90 (at risk of flipping)
    * @param agreement share of states with the reference's greedy action
+   * @param exceedsGap share of states where the error on that state exceeds that state's own gap
    */
-  public record Row(String variant, double errorRms, double errorP90, double belowError, double agreement) {}
+  public record Row(String variant, double errorRms, double errorP90, double belowError, double agreement,
+      double exceedsGap) {}
 
   /** Gaps on the states of {@code episodes} greedy episodes of {@code reference} (from the evaluation seed). */
   public static Report analyze(Path reference, List<Path> variants, int episodes) {
@@ -58,9 +60,9 @@ public final class ActionGaps {
     }
     List<Row> rows = new ArrayList<>();
     for (Path v : variants) {
-      float[][] y = new float[states.size()][];
+      float[][] y;
       try (Policy p = Policy.load(v, "ort")) {
-        for (int i = 0; i < y.length; i++) y[i] = p.run(states.get(i)); // batch 1, as deployed
+        y = batch1(p, states); // batch 1, as deployed
       }
       rows.add(row(v.toString(), r, y, gap));
     }
@@ -68,22 +70,60 @@ public final class ActionGaps {
         percentile(gap, 90), rows);
   }
 
+  /**
+   * {@code variant} against {@code reference} on {@code states}, both run at batch 1 in ONNX Runtime as
+   * deployed: what {@code rlc quantize} checks before it writes a scheme that flips most decisions.
+   */
+  public static Row compare(ModelProto reference, ModelProto variant, List<float[]> states) {
+    float[][] r, y;
+    try (Policy a = Policy.of(reference, "reference", "ort"); Policy b = Policy.of(variant, "variant", "ort")) {
+      if (!a.actionHead().isDiscrete()) throw new UserError("action gaps need a discrete-action model");
+      r = batch1(a, states);
+      y = batch1(b, states);
+    }
+    return compare("variant", r, y);
+  }
+
+  /** Outputs of {@code p} on each state, one call per state (dynamic int8 scales differ with the batch). */
+  public static float[][] batch1(Policy p, List<float[]> states) {
+    float[][] y = new float[states.size()][];
+    for (int i = 0; i < y.length; i++) y[i] = p.run(states.get(i));
+    return y;
+  }
+
+  /** The row of outputs {@code y} against the reference's outputs {@code r} on the same states. */
+  public static Row compare(String name, float[][] r, float[][] y) {
+    return row(name, r, y, gaps(r));
+  }
+
+  /** Each state's action gap: best minus runner-up output. */
+  public static double[] gaps(float[][] r) {
+    double[] gap = new double[r.length];
+    for (int i = 0; i < r.length; i++) {
+      int a = Actions.argmax(r[i]);
+      gap[i] = r[i][a] - r[i][secondBest(r[i], a)];
+    }
+    return gap;
+  }
+
   static Row row(String name, float[][] r, float[][] y, double[] gap) {
     double[] err = new double[r.length];
     double sq = 0;
-    int agree = 0;
+    int agree = 0, exceeds = 0;
     for (int i = 0; i < r.length; i++) {
       int a = Actions.argmax(r[i]);
       int b = secondBest(r[i], a);
       // what matters for a flip: the error of the difference between the two leading outputs
       err[i] = Math.abs((y[i][a] - y[i][b]) - (r[i][a] - r[i][b]));
       sq += err[i] * err[i];
+      if (err[i] > gap[i]) exceeds++;
       if (Actions.argmax(y[i]) == a) agree++;
     }
     double p90 = percentile(err, 90);
     int below = 0;
     for (double g : gap) if (g < p90) below++;
-    return new Row(name, Math.sqrt(sq / r.length), p90, (double) below / r.length, (double) agree / r.length);
+    return new Row(name, Math.sqrt(sq / r.length), p90, (double) below / r.length, (double) agree / r.length,
+        (double) exceeds / r.length);
   }
 
   static int secondBest(float[] v, int best) {

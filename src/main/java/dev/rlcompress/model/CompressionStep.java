@@ -14,9 +14,9 @@ import java.util.StringJoiner;
  */
 public sealed interface CompressionStep
     permits CompressionStep.Quantization, CompressionStep.Pruning, CompressionStep.Reparametrization,
-        CompressionStep.Unrecognized {
+        CompressionStep.Search, CompressionStep.Unrecognized {
 
-  /** The family: "quantization", "pruning", "reparametrization", "unrecognized". */
+  /** The family: "quantization", "pruning", "reparametrization", "search", "unrecognized". */
   String kind();
 
   /** The method within the family, e.g. "ptsq", "structured-l2", "input-equalization". */
@@ -67,6 +67,20 @@ public sealed interface CompressionStep
 
     public String kind() {
       return "reparametrization";
+    }
+  }
+
+  /**
+   * The search that chose the steps before it (e.g. {@code rlc compress}): its objective, constraint,
+   * budget and the decisions it took, so a model says why it was compressed the way it was.
+   */
+  record Search(String method, Part part, Map<String, String> parameters) implements CompressionStep {
+    public Search {
+      parameters = copy(parameters);
+    }
+
+    public String kind() {
+      return "search";
     }
   }
 

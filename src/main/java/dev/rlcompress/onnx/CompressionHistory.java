@@ -65,6 +65,7 @@ final class CompressionHistory {
       case "quantization" -> new CompressionStep.Quantization(method, part, params);
       case "pruning" -> new CompressionStep.Pruning(method, part, params);
       case "reparametrization" -> new CompressionStep.Reparametrization(method, part, params);
+      case "search" -> new CompressionStep.Search(method, part, params);
       default -> new CompressionStep.Unrecognized(o.toString());
     };
   }

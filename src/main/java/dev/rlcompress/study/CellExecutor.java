@@ -121,6 +121,7 @@ public final class CellExecutor {
           bool(o, "equalize_inputs", false), center);
       case QuantOptions.Fp16 d -> bool(o, "full_fp16", false) ? new QuantOptions.Fp16Graph(center) : new QuantOptions.Fp16(part, center);
       case QuantOptions.Fp16Graph d -> d;
+      case QuantOptions.Mixed d -> d;
       case QuantOptions.Int4 d -> new QuantOptions.Int4(part, integer(o, "block_size", d.blockSize()), center);
       case QuantOptions.Qat d -> new QuantOptions.Qat(part, bool(o, "per_channel", d.perChannel()), observer(o, d.observer()),
           finetune(d.finetune(), o, seed), center);

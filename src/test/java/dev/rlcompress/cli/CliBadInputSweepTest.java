@@ -58,6 +58,7 @@ class CliBadInputSweepTest {
     b.put("eval", List.of(m, "--episodes", "1", "--no-latency"));
     b.put("quantize", List.of(m, "--method", "ptdq", "-o", out));
     b.put("prune", List.of(m, "--method", "l1", "--ratio", "0.5", "-o", out));
+    b.put("compress", List.of(m, "--max-drop", "5%", "--objective", "size", "-o", out));
     b.put("sweep-prune", List.of(m, "--methods", "l1", "--ratios", "0.5:0.5:0.1", "--episodes", "1"));
     b.put("prune-compare", List.of(m, "--episodes", "1", "--steps", "1", "--iterations", "1"));
     b.put("bench-sparse", List.of(m, "--episodes", "1", "--sparsities", "0.5"));
@@ -68,6 +69,7 @@ class CliBadInputSweepTest {
     b.put("report", List.of(db.toString(), "-o", dir.resolve("report").toString()));
     b.put("envs", List.of());
     b.put("bench-train", List.of("--seconds", "0.01", "--algos", "td3", "--backends", "java", "--hidden", "8", "--batch", "4"));
+    b.put("bench-env", List.of("gym:CartPole-v1", "--envs", "1", "--rounds", "1", "--seconds", "0.05", "--workers", "1"));
     b.put("bench-runtime", List.of("--models", m, "--rounds", "1", "-o", dir.resolve("runtime.md").toString()));
     return b;
   }
@@ -103,7 +105,7 @@ class CliBadInputSweepTest {
         if (t == int.class || t == Integer.class || t == long.class || t == Long.class)
           values.addAll(List.of("abc", "1.5", "99999999999999999999"));
         if (t == double.class || t == Double.class) values.addAll(List.of("abc", "NaN", "Infinity"));
-        if (name.matches("--(episodes|steps|passes|batch|iterations|calibration-episodes|finetune-steps|workers|block-size|sparse-train-steps)"))
+        if (name.matches("--(episodes|steps|passes|batch|iterations|calibration-episodes|finetune-steps|workers|block-size|sparse-train-steps|rounds|seconds)"))
           values.add("-1");
         if (name.matches("--(ratio|keep)")) values.addAll(List.of("-0.5", "1.5"));
         if (name.equals("--method") || name.equals("--algo") || name.equals("--runtime") || name.equals("--part")

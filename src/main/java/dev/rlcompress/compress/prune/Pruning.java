@@ -50,6 +50,28 @@ public final class Pruning {
     }
 
     /**
+     * Structured pruning with its own ratio per dependency group (keyed by the group's producer layer;
+     * groups not named keep every unit), then {@code finetune} (0 steps: none). What a search uses when
+     * a wide layer tolerates more pruning than a narrow one.
+     */
+    record PerGroup(Importance importance, Map<LayerId, Double> ratios, Distiller.Config finetune) implements Options {
+      public PerGroup {
+        ratios = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ratios));
+        for (double r : ratios.values()) StructuredPruner.checkRatio(r);
+      }
+
+      /** The largest of the group ratios. */
+      public double ratio() {
+        return ratios.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+      }
+
+      @Override
+      public boolean needsStates() {
+        return finetune.steps() > 0;
+      }
+    }
+
+    /**
      * The study's structured pipeline over the whole network: group-norm sparse training for
      * {@code sparse.steps()}, structured pruning, then {@code finetune}.
      */
@@ -75,6 +97,7 @@ public final class Pruning {
       case Options.OneShot o -> o.method().prune(m, o.ratio());
       case Options.FineTuned f -> iterative(m, f, s);
       case Options.SparseTrained t -> sparseTrainThenPrune(m, t, s);
+      case Options.PerGroup g -> perGroup(m, g, s);
     };
   }
 
@@ -115,6 +138,21 @@ public final class Pruning {
     putFinetune(params, f.finetune());
     return m.withProvenance(teacher.provenance().withCompression(
         new CompressionStep.Pruning(f.method().label(), f.method().part(), params)));
+  }
+
+  static PolicyModel perGroup(PolicyModel teacher, Options.PerGroup g, List<float[]> states) {
+    Map<LayerId, Double> perLayer = new LinkedHashMap<>();
+    for (DependencyGraph.Group group : DependencyGraph.groups(teacher)) perLayer.put(group.producer().id(teacher), 0.0);
+    perLayer.putAll(g.ratios());
+    PolicyModel m = StructuredPruner.apply(teacher, StructuredPruner.plan(teacher, g.importance(), 0, perLayer));
+    if (g.finetune().steps() > 0) m = Distiller.distill(m, teacher, states, g.finetune());
+    Map<String, String> params = new LinkedHashMap<>();
+    java.util.StringJoiner ratios = new java.util.StringJoiner(",");
+    perLayer.forEach((id, r) -> ratios.add(id + "=" + CompressionStep.number(r)));
+    params.put("ratios", ratios.toString());
+    putFinetune(params, g.finetune());
+    return m.withProvenance(teacher.provenance().withCompression(
+        new CompressionStep.Pruning("structured-" + g.importance().name(), Part.ALL, params)));
   }
 
   static PolicyModel sparseTrainThenPrune(PolicyModel teacher, Options.SparseTrained t, List<float[]> states) {

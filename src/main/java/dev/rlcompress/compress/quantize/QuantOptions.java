@@ -20,6 +20,11 @@ public sealed interface QuantOptions {
   /** Subtract the mean over actions in the last layer first ({@link OutputCentering}). */
   boolean centerOutputs();
 
+  /** The weighted layers this method quantizes (the part's, unless the options name layers). */
+  default java.util.List<dev.rlcompress.model.PolicyModel.NamedLayer> select(dev.rlcompress.model.PolicyModel m) {
+    return part().select(m);
+  }
+
   /** Whether the method needs the policy's own states (calibration or fine-tuning). */
   default boolean needsStates() {
     return false;
@@ -102,6 +107,41 @@ public sealed interface QuantOptions {
 
     public String method() {
       return "int4";
+    }
+  }
+
+  /**
+   * A precision per layer (weight-only and dynamic schemes only, so no calibration): what an automatic
+   * search assigns once it has measured each layer's sensitivity. Layers not named, or named fp32, stay
+   * fp32.
+   */
+  record Mixed(java.util.Map<dev.rlcompress.model.LayerId, Precision> layers, boolean centerOutputs) implements QuantOptions {
+    public Mixed {
+      layers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(layers));
+    }
+
+    public String method() {
+      return "mixed";
+    }
+
+    public Part part() {
+      return Part.ALL;
+    }
+
+    @Override
+    public java.util.List<dev.rlcompress.model.PolicyModel.NamedLayer> select(dev.rlcompress.model.PolicyModel m) {
+      for (dev.rlcompress.model.LayerId id : layers.keySet())
+        if (Part.weighted(m).stream().noneMatch(n -> n.id().equals(id)))
+          throw new UserError("no weighted layer named " + id + " in this model");
+      return Part.weighted(m).stream().filter(n -> layers.getOrDefault(n.id(), Precision.FP32) != Precision.FP32).toList();
+    }
+
+    /** The assignment as text, every weighted layer of {@code m} in order: {@code q.0=int8-pc,q.2=int4,q.4=fp32}. */
+    public String describe(dev.rlcompress.model.PolicyModel m) {
+      java.util.StringJoiner j = new java.util.StringJoiner(",");
+      for (dev.rlcompress.model.PolicyModel.NamedLayer n : Part.weighted(m))
+        j.add(n.id() + "=" + layers.getOrDefault(n.id(), Precision.FP32).label);
+      return j.toString();
     }
   }
 

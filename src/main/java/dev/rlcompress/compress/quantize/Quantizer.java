@@ -39,12 +39,13 @@ public final class Quantizer {
     PolicyModel m = fp32.actionOnly().requireFinite("the model to quantize");
     if (m.provenance().quantized())
       throw new UserError("the model is already quantized; start from fp32 weights");
-    List<PolicyModel.NamedLayer> chosen = options.part().select(m);
+    List<PolicyModel.NamedLayer> chosen = options.select(m);
     if (chosen.isEmpty())
-      throw new UserError("no quantizable layer in part '" + options.part().label() + "' of this model");
+      throw new UserError(options instanceof QuantOptions.Mixed ? "the precision assignment keeps every layer in fp32"
+          : "no quantizable layer in part '" + options.part().label() + "' of this model");
     Set<LayerId> ids = new LinkedHashSet<>();
     for (PolicyModel.NamedLayer n : chosen) ids.add(n.id());
-    checkSupported(probe(options), chosen, options.method());
+    for (PolicyModel.NamedLayer n : chosen) checkSupported(probe(options, n.id()), List.of(n), options.method());
 
     if (options.centerOutputs()) {
       m = OutputCentering.apply(m);
@@ -67,6 +68,11 @@ public final class Quantizer {
       case QuantOptions.Fp16 f -> new Fp16Weights();
       case QuantOptions.Fp16Graph f -> new Fp16Graph();
       case QuantOptions.Int4 i -> new Int4Weights(i.blockSize());
+      case QuantOptions.Mixed x -> {
+        Map<LayerId, LayerScheme> byLayer = new LinkedHashMap<>();
+        for (LayerId id : ids) byLayer.put(id, x.layers().get(id).scheme());
+        yield new MixedScheme(byLayer);
+      }
       case QuantOptions.Ptsq p -> {
         params.put("calibration", calibration);
         params.put("observer", p.observer().name());
@@ -103,9 +109,10 @@ public final class Quantizer {
     if (c.sharpened()) params.put("distill-tau", CompressionStep.number(c.temperature()));
   }
 
-  /** A scheme of the method's kind, to ask which layer kinds it supports before any calibration. */
-  private static LayerScheme probe(QuantOptions o) {
+  /** A scheme of the method's kind for {@code layer}, to ask which layer kinds it supports before any calibration. */
+  private static LayerScheme probe(QuantOptions o, LayerId layer) {
     return switch (o) {
+      case QuantOptions.Mixed x -> x.layers().get(layer).scheme();
       case QuantOptions.Ptdq p -> new DynamicInt8(p.perChannel());
       case QuantOptions.Ptsq p -> new StaticInt8(p.perChannel(), Map.of(), Map.of());
       case QuantOptions.Qat q -> new StaticInt8(q.perChannel(), Map.of(), Map.of());
