@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     description = {
       "The Java runtime (rlc-runtime) vs ONNX Runtime Java on policies and their compressed variants.",
       "",
-      "Opens each model and its variants (fp16, ptdq, ptsq, int4, binary, 50% structured, 90% unstructured",
+      "Opens each model and its variants (fp16, ptdq, ptsq, int4, binary, 50%% structured, 90%% unstructured",
       "stored sparse) in both engines and times all of them in the same interleaved rounds at batch 1 and",
       "batch 100; measures the dense/sparse crossover of one layer, the FMA peak, the module jar and the",
       "start-up of a fresh JVM. Writes Markdown (default docs/results/runtime.md) and prints it."

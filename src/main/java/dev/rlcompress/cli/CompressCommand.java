@@ -37,7 +37,7 @@ final class CompressCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "fp32 model written by rlc.")
   Path model;
 
-  @Option(names = "--max-drop", required = true, description = "Largest return loss allowed, e.g. 5% or 0.05.")
+  @Option(names = "--max-drop", required = true, description = "Largest return loss allowed, e.g. 5%% or 0.05.")
   String maxDrop;
 
   @Option(names = "--objective", required = true, description = "latency, size or energy.")

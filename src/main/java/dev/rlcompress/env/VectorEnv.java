@@ -67,7 +67,7 @@ public final class VectorEnv implements AutoCloseable {
   }
 
   /** Seed of copy i's k-th episode: {@code seed + i} for the first, a SplitMix64 hash of (seed, i, k) after. */
-  static long episodeSeed(long seed, int i, long k) {
+  public static long episodeSeed(long seed, int i, long k) {
     if (k == 0) return seed + i;
     long z = seed * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L + k * 0x94D049BB133111EBL;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -43,7 +43,7 @@ class StudySpecTest {
           - broken.onnx
         train:
           algorithms: [dqn, a2c]
-          environments: [CartPole-v1, Hopper-v4]
+          environments: [CartPole-v1, Hopper-v9]
           steps: 1000
         compression:
           quantize:
@@ -63,7 +63,7 @@ class StudySpecTest {
     assertHas(p, "bad.yaml:4: models[1]: unreadable model broken.onnx");
     assertHas(p, "bad.yaml:6: train.algorithms: unknown algorithm 'a2c'");
     assertHas(p, "has not landed yet");
-    assertHas(p, "bad.yaml:7: train.environments: unknown environment 'Hopper-v4'");
+    assertHas(p, "bad.yaml:7: train.environments: unknown environment 'Hopper-v9'");
     assertHas(p, "bad.yaml:11: compression.quantize[0]: unknown quantization method 'int3'");
     assertHas(p, "bad.yaml:12: compression.quantize[1]: option 'observer': 'median' is not one of");
     assertHas(p, "compression.prune[0]: pruning ratio 1.2 is out of range");

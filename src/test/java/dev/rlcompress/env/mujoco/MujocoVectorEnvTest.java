@@ -9,7 +9,10 @@ import dev.rlcompress.env.VectorEnv;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** MuJoCo tasks run in the existing VectorEnv: copy i replays a lone env seeded seed + i, auto-reset included. */
+/**
+ * MuJoCo tasks run in the existing VectorEnv: copy i replays a lone env seeded seed + i, auto-reset
+ * included (its k-th later episode seeded as {@link VectorEnv#episodeSeed} says).
+ */
 class MujocoVectorEnvTest {
   @Test
   void vectorCopiesReplayLoneEnvsThroughAutoReset() {
@@ -26,6 +29,7 @@ class MujocoVectorEnvTest {
     }
     SplittableRandom rng = new SplittableRandom(1);
     int ended = 0;
+    long[] episode = new long[n];
     for (int t = 0; t < steps; t++) {
       float[][] actions = new float[n][1];
       for (float[] a : actions) a[0] = (float) (6 * rng.nextDouble() - 3);
@@ -37,7 +41,7 @@ class MujocoVectorEnvTest {
         if (s.done()) {
           ended++;
           assertArrayEquals(s.observation(), vec.finalObservation(i));
-          loneObs[i] = lone[i].reset();
+          loneObs[i] = lone[i].reset(VectorEnv.episodeSeed(seed, i, ++episode[i]));
         } else {
           loneObs[i] = s.observation();
         }
