@@ -12,4 +12,11 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 # The policy runtime builds on its own, with no dependency, and runs its own tests.
 mvn -B -q -ntp -f runtime/pom.xml package
-exec mvn -B -ntp verify "$@"
+mvn -B -ntp verify "$@"
+# What a user runs: ./rlc and every subcommand's --help print nothing on stderr (no picocli warning, no
+# JVM incubator notice).
+for cmd in "" $(./rlc --help 2>/dev/null | awk '/^Commands:/{f=1;next} f && /^  [a-z]/{print $1}'); do
+  err="$(./rlc $cmd --help 2>&1 >/dev/null)"
+  if [ -n "$err" ]; then echo "FAIL: 'rlc $cmd --help' printed on stderr: $err" >&2; exit 1; fi
+done
+echo "rlc --help and every subcommand's --help: no warnings"

@@ -67,6 +67,21 @@ class ClassicControlTest {
     assertFalse(s.terminated());
   }
 
+  /** Gymnasium's TimeLimit: a terminal step that is also the limit step is terminated and truncated. */
+  @Test
+  void terminalStepOnTheTimeLimitIsBothTerminatedAndTruncated() {
+    MountainCar env = MountainCar.discrete();
+    env.reset(3);
+    for (int t = 0; t < 199; t++) {
+      env.setState(-0.5, 0); // far from the goal for 199 steps
+      assertFalse(env.step(1).done());
+    }
+    env.setState(0.499, 0.02); // the 200th step reaches the goal
+    Step s = env.step(2);
+    assertTrue(s.terminated());
+    assertTrue(s.truncated());
+  }
+
   @Test
   void cartPoleResetIsUniformInFiveHundredths() {
     CartPole env = new CartPole();
