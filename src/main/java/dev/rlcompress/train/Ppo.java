@@ -128,6 +128,7 @@ public final class Ppo {
     int nEpochs = hp.integer("n_epochs");
     double gamma = hp.dbl("gamma"), lambda = hp.dbl("gae_lambda"), clip0 = hp.dbl("clip_range");
     double entCoef = hp.dbl("ent_coef"), vfCoef = hp.dbl("vf_coef"), maxGradNorm = hp.dbl("max_grad_norm");
+    Loss loss = new Loss(clip0, entCoef, vfCoef);
     double lr0 = hp.dbl("learning_rate");
     boolean linear = hp.bool("linear_schedule");
     Layer.Activation.Kind act = hp.string("activation").equals("relu") ? Layer.Activation.Kind.RELU : Layer.Activation.Kind.TANH;
@@ -205,14 +206,15 @@ public final class Ppo {
         float[] adv = gae[0], ret = gae[1];
 
         // 3. n_epochs passes of shuffled minibatches over the rollout.
+        Rollout rollout = new Rollout(bObs, obsDim, bActions, nActions, bLogp, adv, ret);
         int[] perm = new int[n];
         for (int i = 0; i < n; i++) perm[i] = i;
         for (int epoch = 0; epoch < nEpochs; epoch++) {
           shuffle(perm, rng);
           for (int from = 0; from < n; from += batchSize) {
             int m = Math.min(batchSize, n - from);
-            float[][] grads = gradient(manager, pi, v, perm, from, m, obsDim, nActions,
-                bObs, bActions, bLogp, adv, ret, clip, entCoef, vfCoef);
+            float[][] grads = gradient(manager, pi, v,
+                Minibatch.of(rollout, perm, from, m), loss.withClip(clip));
             adam.step(all, grads, lr, maxGradNorm);
           }
         }
@@ -243,41 +245,58 @@ public final class Ppo {
     return run.result(model);
   }
 
-  /** Gradient of the PPO loss on one minibatch, for actor then critic parameters. */
-  private static float[][] gradient(NDManager manager, Mlp pi, Mlp v, int[] perm, int from, int m, int obsDim,
-      int nActions, float[] bObs, int[] bActions, float[] bLogp, float[] adv, float[] ret,
-      double clip, double entCoef, double vfCoef) {
-    float[] o = new float[m * obsDim], onehot = new float[m * nActions], oldLogp = new float[m], a = new float[m], r = new float[m];
-    for (int i = 0; i < m; i++) {
-      int j = perm[from + i];
-      System.arraycopy(bObs, j * obsDim, o, i * obsDim, obsDim);
-      onehot[i * nActions + bActions[j]] = 1f;
-      oldLogp[i] = bLogp[j];
-      a[i] = adv[j];
-      r[i] = ret[j];
+  /** The clipped-surrogate loss's coefficients. */
+  private record Loss(double clip, double entCoef, double vfCoef) {
+    Loss withClip(double c) {
+      return new Loss(c, entCoef, vfCoef);
     }
-    standardize(a);
+  }
 
+  /** A collected rollout, flat: observations, actions, their log-probabilities, GAE advantages and returns. */
+  private record Rollout(float[] obs, int obsDim, int[] actions, int nActions, float[] logp, float[] adv, float[] ret) {}
+
+  /** One shuffled minibatch of the rollout, actions one-hot, advantages normalized. */
+  private record Minibatch(int size, float[] obs, float[] onehot, float[] oldLogp, float[] adv, float[] ret) {
+    static Minibatch of(Rollout b, int[] perm, int from, int m) {
+      int obsDim = b.obsDim(), nActions = b.nActions();
+      float[] o = new float[m * obsDim], onehot = new float[m * nActions], oldLogp = new float[m], a = new float[m], r = new float[m];
+      for (int i = 0; i < m; i++) {
+        int j = perm[from + i];
+        System.arraycopy(b.obs(), j * obsDim, o, i * obsDim, obsDim);
+        onehot[i * nActions + b.actions()[j]] = 1f;
+        oldLogp[i] = b.logp()[j];
+        a[i] = b.adv()[j];
+        r[i] = b.ret()[j];
+      }
+      standardize(a);
+      return new Minibatch(m, o, onehot, oldLogp, a, r);
+    }
+  }
+
+  /** Gradient of the PPO loss on one minibatch, for actor then critic parameters. */
+  private static float[][] gradient(NDManager manager, Mlp pi, Mlp v, Minibatch mb, Loss c) {
+    int m = mb.size(), obsDim = mb.obs().length / m, nActions = mb.onehot().length / m;
     try (NDManager sub = manager.newSubManager()) {
       NDList piT = pi.toTensors(sub, true), vT = v.toTensors(sub, true);
-      NDArray x = sub.create(o, new Shape(m, obsDim));
-      NDArray mask = sub.create(onehot, new Shape(m, nActions));
-      NDArray old = sub.create(oldLogp), advT = sub.create(a), retT = sub.create(r);
+      NDArray x = sub.create(mb.obs(), new Shape(m, obsDim));
+      NDArray mask = sub.create(mb.onehot(), new Shape(m, nActions));
+      NDArray old = sub.create(mb.oldLogp()), advT = sub.create(mb.adv()), retT = sub.create(mb.ret());
       try (GradientCollector gc = Torch.engine().newGradientCollector()) {
         NDArray logpAll = pi.forward(piT, x).logSoftmax(1);
         NDArray logp = logpAll.mul(mask).sum(new int[] {1});
         NDArray ratio = logp.sub(old).exp();
-        NDArray surr = ratio.mul(advT).minimum(ratio.clip(1 - clip, 1 + clip).mul(advT));
+        NDArray surr = ratio.mul(advT).minimum(ratio.clip(1 - c.clip(), 1 + c.clip()).mul(advT));
         NDArray policyLoss = surr.mean().neg();
         NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).mean().neg();
         NDArray value = v.forward(vT, x).reshape(m);
         NDArray valueLoss = value.sub(retT).square().mean();
-        NDArray loss = policyLoss.sub(entropy.mul((float) entCoef)).add(valueLoss.mul((float) vfCoef));
+        NDArray loss = policyLoss.sub(entropy.mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef()));
         gc.backward(loss);
       }
       return concat(Mlp.gradients(piT), Mlp.gradients(vT));
     }
   }
+
 
   /**
    * GAE(λ) advantages (Schulman et al. 2016) and returns (advantage + value) of a rollout laid out
