@@ -50,7 +50,7 @@ public final class Adam {
 
   /** A gradient with NaN or infinite entries: the run diverged (or a loss term is undefined). */
   public static final class NonFiniteGradient extends RuntimeException {
-    NonFiniteGradient(long update) {
+    public NonFiniteGradient(long update) {
       super("non-finite (NaN or infinite) gradient in update " + update);
     }
   }

@@ -274,9 +274,8 @@ public final class Dqn {
         dOut[k] = Math.max(-1f, Math.min(1f, err)) / n; // d/dx of mean Huber (delta 1)
       }
       q.backward(t, dOut, Backprop.PARAMS);
-      double norm = Params.clipGradNorm(maxGradNorm, q.grads());
-      if (!Double.isFinite(norm)) throw new dev.rlcompress.train.Adam.NonFiniteGradient(adam.steps() + 1);
-      adam.step();
+      Params.clipGradNorm(maxGradNorm, q.grads());
+      adam.step(); // refuses a non-finite gradient before touching the weights
     }
   }
 }

@@ -14,7 +14,6 @@ import dev.rlcompress.train.nn.Activation;
 import dev.rlcompress.train.nn.Adam;
 import dev.rlcompress.train.nn.Backprop;
 import dev.rlcompress.train.nn.Mlp;
-import dev.rlcompress.train.nn.Params;
 import dev.rlcompress.train.nn.Tape;
 import dev.rlcompress.train.nn.WeightInit;
 
@@ -155,7 +154,8 @@ final class OffPolicy {
     private final Adam adam;
     private final int obsDim, d, batch;
     private final float[] in, minQ, dIn, dAct;
-    private final float[][] dOut;
+    private final float[][] dOut, dPick;
+    private final Tape[] tapes;
     private final int[] argMin;
 
     Critics(int count, int obsDim, int d, int[] hidden, double lr, int batch, SplittableRandom init) {
@@ -173,6 +173,8 @@ final class OffPolicy {
       dIn = new float[batch * (obsDim + d)];
       dAct = new float[batch * d];
       dOut = new float[count][batch];
+      dPick = new float[count][batch];
+      tapes = new Tape[count];
       argMin = new int[batch];
     }
 
@@ -204,15 +206,7 @@ final class OffPolicy {
         for (int r = 0; r < n; r++) dOut[i][r] = (float) (2 * coef * (q[r] - y[r]) / n);
         nets[i].backward(t, n == batch ? dOut[i] : java.util.Arrays.copyOf(dOut[i], n), Backprop.PARAMS);
       }
-      double norm = Params.clipGradNorm(Double.POSITIVE_INFINITY, grads());
-      if (!Double.isFinite(norm)) throw new dev.rlcompress.train.Adam.NonFiniteGradient(adam.steps() + 1);
-      adam.step();
-    }
-
-    private float[][] grads() {
-      float[][] g = new float[0][];
-      for (Mlp m : nets) g = Ppo.concat(g, m.grads());
-      return g;
+      adam.step(); // refuses a non-finite gradient before touching the weights
     }
 
     /**
@@ -221,7 +215,6 @@ final class OffPolicy {
      */
     float[] actionGradient(float[] obs, float[] act, int n, int use, double scale) {
       float[] x = input(obs, act, n);
-      Tape[] tapes = new Tape[use];
       for (int i = 0; i < use; i++) {
         tapes[i] = nets[i].forward(x, n);
         float[] q = tapes[i].output();
@@ -234,7 +227,7 @@ final class OffPolicy {
       java.util.Arrays.fill(dAct, 0, n * d, 0f);
       int w = obsDim + d;
       for (int i = 0; i < use; i++) {
-        float[] g = new float[n];
+        float[] g = n == batch ? dPick[i] : new float[n];
         for (int r = 0; r < n; r++) g[r] = argMin[r] == i ? (float) (scale / n) : 0f;
         float[] gin = nets[i].backward(tapes[i], g, Backprop.INPUT);
         for (int r = 0; r < n; r++) for (int k = 0; k < d; k++) dAct[r * d + k] += gin[r * w + obsDim + k];

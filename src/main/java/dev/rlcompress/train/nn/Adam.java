@@ -81,8 +81,15 @@ public final class Adam {
     return t;
   }
 
-  /** One update from the current gradients. */
+  /**
+   * One update from the current gradients. A NaN or infinite gradient is refused before any weight
+   * changes (as the array-based {@link dev.rlcompress.train.Adam} does), so the parameters stay the last
+   * finite ones and the training run can stop with its last good checkpoint.
+   */
   public void step() {
+    double sq = 0;
+    for (float[] g : grads) sq += Vec.sumSquares(g);
+    if (!Double.isFinite(sq)) throw new dev.rlcompress.train.Adam.NonFiniteGradient(t + 1);
     t++;
     double bc1 = 1 - Math.pow(s.beta1(), t), bc2 = 1 - Math.pow(s.beta2(), t);
     float stepSize = (float) (lr / bc1), invSqrtBc2 = (float) (1 / Math.sqrt(bc2));
