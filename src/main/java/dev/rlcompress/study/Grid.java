@@ -31,7 +31,7 @@ public final class Grid {
           d.put("repeat", r);
           d.put("evaluation", new TreeMap<>(Map.of("episodes", spec.evaluation().episodes(),
               "seed", spec.evaluation().seedOf(r))));
-          d.put("resources", spec.resources().definition());
+          d.put("resources", spec.resources().definition(r));
           d.put("latency", spec.latency().definition()); // the probe's workload follows the latency protocol
           String text = Hashing.canonical(d);
           Cell c = new Cell(Hashing.sha256(text), Cell.Kind.VARIANT, text, src, sourceKey, v, r, List.of());

@@ -219,7 +219,7 @@ public final class Runner {
     metrics.put("size_bytes", m.sizeBytes());
     metrics.put("params", m.params());
     metrics.put("sparsity", m.sparsity());
-    if (spec.resources().memory()) {
+    if (spec.resources().probes(c.repeat())) {
       MemoryProbe.Result p = MemoryProbe.measure(out, spec.latency().passes(), spec.latency().batch(),
           spec.resources().wattsPerCore());
       metrics.put("memory_baseline_kb", p.baselineKb());

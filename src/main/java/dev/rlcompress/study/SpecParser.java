@@ -401,8 +401,8 @@ public final class SpecParser {
   }
 
   private StudySpec.Resources readResources(Node n) {
-    if (n == null) return new StudySpec.Resources(true, Energy.DEFAULT_WATTS_PER_CORE);
-    Map<String, Node> m = map(n, "resources", Set.of("memory", "watts_per_core"));
+    if (n == null) return new StudySpec.Resources(true, Energy.DEFAULT_WATTS_PER_CORE, 0);
+    Map<String, Node> m = map(n, "resources", Set.of("memory", "watts_per_core", "probe_repeats"));
     boolean memory = true;
     if (m.containsKey("memory")) {
       String s = scalar(m.get("memory"), "resources.memory");
@@ -412,7 +412,9 @@ public final class SpecParser {
     double w = m.containsKey("watts_per_core") ? real(m.get("watts_per_core"), "resources.watts_per_core")
         : Energy.DEFAULT_WATTS_PER_CORE;
     if (!(w > 0)) error(n, "resources.watts_per_core", "must be positive");
-    return new StudySpec.Resources(memory, w);
+    int probeRepeats = m.containsKey("probe_repeats")
+        ? (int) integer(m.get("probe_repeats"), "resources.probe_repeats", 0, 1_000_000) : 0;
+    return new StudySpec.Resources(memory, w, probeRepeats);
   }
 
   private StudySpec.ScoreWeights readScores(Node n) {

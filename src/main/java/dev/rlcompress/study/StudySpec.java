@@ -125,13 +125,31 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
   /**
    * Memory and energy measurement.
    *
-   * @param memory measure peak resident memory in an isolated child process per variant cell
+   * @param memory measure peak resident memory and energy in an isolated child process per variant cell
    * @param wattsPerCore the per-core power used for the CPU-time energy estimate when RAPL counters are
    *     absent
+   * @param probeRepeats probe only the first this many repeats (0: all). The child process costs about a
+   *     second per cell, and a variant's memory does not change between repeats, so a large grid probes
+   *     a few repeats and still gets a spread
    */
-  public record Resources(boolean memory, double wattsPerCore) {
+  public record Resources(boolean memory, double wattsPerCore, int probeRepeats) {
+    public Resources {
+      if (probeRepeats < 0) throw new IllegalArgumentException("probeRepeats must not be negative");
+    }
+
+    /** Whether the variant cells of {@code repeat} run the memory and energy probe. */
+    public boolean probes(int repeat) {
+      return memory && (probeRepeats == 0 || repeat < probeRepeats);
+    }
+
+    /** The spec's settings, as the study's metadata records them. */
     public Map<String, Object> definition() {
-      return new TreeMap<>(Map.of("memory", memory, "watts_per_core", wattsPerCore));
+      return new TreeMap<>(Map.of("memory", memory, "watts_per_core", wattsPerCore, "probe_repeats", probeRepeats));
+    }
+
+    /** What a variant cell of {@code repeat} is measured with (part of its key). */
+    public Map<String, Object> definition(int repeat) {
+      return new TreeMap<>(Map.of("memory", probes(repeat), "watts_per_core", wattsPerCore));
     }
   }
 

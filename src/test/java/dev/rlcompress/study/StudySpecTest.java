@@ -136,6 +136,29 @@ class StudySpecTest {
   }
 
   @Test
+  void probeRepeatsLimitsTheMemoryProbeAndKeepsTheKeysOfSpecsWithoutIt() throws Exception {
+    String yaml = """
+        models: [%s]
+        compression: {quantize: [ptdq]}
+        repeats: 3
+        %s
+        """;
+    Path model = HOME.resolve("docs/results/models/dqn-lunarlander-v3.onnx");
+    StudySpec all = SpecParser.parse(write("all.yaml", yaml.formatted(model, "")), executor);
+    StudySpec one = SpecParser.parse(write("one.yaml", yaml.formatted(model, "resources: {probe_repeats: 1}")), executor);
+    assertTrue(all.resources().probes(2) && one.resources().probes(0) && !one.resources().probes(1));
+    List<Cell> a = Grid.expand(all), b = Grid.expand(one);
+    for (int i = 0; i < a.size(); i++) {
+      boolean firstRepeat = a.get(i).repeat() == 0;
+      if (a.get(i).kind() == Cell.Kind.VARIANT)
+        assertEquals(firstRepeat, a.get(i).key().equals(b.get(i).key()), "only the unprobed repeats' cells change: " + a.get(i).label());
+    }
+    assertHas(problems(write("neg.yaml", yaml.formatted(model, "resources: {probe_repeats: -1}"))), "resources.probe_repeats");
+    // the committed-policy five-algorithm spec validates against the files in docs/results/models
+    assertTrue(SpecParser.parse(HOME.resolve("studies/five-algorithms-committed.yaml"), executor).sources().size() >= 8);
+  }
+
+  @Test
   void theCommandRefusesABadSpecBeforeAnyWork() throws Exception {
     Path spec = write("typo.yaml", "models: [nowhere.onnx]\nrepeats: 2\n");
     assertEquals(2, dev.rlcompress.cli.Main.run("study", spec.toString()));

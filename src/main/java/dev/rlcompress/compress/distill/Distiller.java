@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
+import dev.rlcompress.model.Normalization;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.train.Adam;
 import dev.rlcompress.train.Mlp;
@@ -97,8 +98,8 @@ public final class Distiller {
    */
   public static PolicyModel distill(PolicyModel student, PolicyModel teacher, List<float[]> states, Config config,
       Mlp.Hooks hooks, Regularizer regularizer) {
-    if (!student.trunk().isEmpty() || student.normalization() != null)
-      throw new UserError("distillation fine-tuning supports MLP policies without a trunk or normalization");
+    if (!student.trunk().isEmpty())
+      throw new UserError("distillation fine-tuning supports MLP policies without a shared trunk");
     if (states.isEmpty()) throw new UserError("distillation needs at least one state");
     Head head = student.actionHead();
     Mlp net;
@@ -111,10 +112,13 @@ public final class Distiller {
     float invTemperature = config.sharpened() ? (float) (1.0 / config.temperature()) : 1f;
     int in = student.inputSize(), out = student.outputSize(), n = states.size(), batch = Math.min(config.batch(), n);
     float[] target = new float[n * out], x = new float[n * in];
+    // The student's observation normalization is frozen (it is not a trained layer): its layers learn on
+    // normalized states, and it keeps the normalization it came with.
+    Normalization norm = student.normalization();
     for (int i = 0; i < n; i++) {
       // The teacher's head layers' output, before a continuous head's squashing: what the student's layers learn.
       System.arraycopy(Forward.trace(teacher, teacher.actionHead(), states.get(i), (id, v) -> {}), 0, target, i * out, out);
-      System.arraycopy(states.get(i), 0, x, i * in, in);
+      System.arraycopy(norm == null ? states.get(i) : norm.apply(states.get(i)), 0, x, i * in, in);
     }
     float[][] params = net.parameters();
     config.masks().applyTo(params);
@@ -150,7 +154,7 @@ public final class Distiller {
         config.masks().applyTo(params);
       }
     }
-    return new PolicyModel(student.inputShape(), null, List.of(),
+    return new PolicyModel(student.inputShape(), norm, List.of(),
         List.of(new Head(head.name(), head.kind(), net.toLayers())), student.provenance());
   }
 }
