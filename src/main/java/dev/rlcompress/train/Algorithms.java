@@ -24,16 +24,17 @@ public final class Algorithms {
     };
   }
 
+  /**
+   * The default hyperparameters of {@code algo} on {@code envId}: the library's defaults and RL Zoo's tuned
+   * values for the task, from the algorithm's table in {@code resources/dev/rlcompress/train/hyperparameters/}.
+   */
   public static Map<String, String> defaults(String algo, String envId) {
-    return switch (algo) {
-      case "dqn" -> Dqn.defaults(baseId(envId));
-      case "ppo" -> continuous(envId) ? PpoGaussian.defaults(baseId(envId)) : Ppo.defaults(baseId(envId));
-      case "trpo" -> Trpo.defaults(baseId(envId));
-      case "ddpg" -> Ddpg.defaults(baseId(envId));
-      case "td3" -> Td3.defaults(baseId(envId));
-      case "sac" -> Sac.defaults(baseId(envId));
+    String table = switch (algo) {
+      case "dqn", "trpo", "ddpg", "td3", "sac" -> algo;
+      case "ppo" -> continuous(envId) ? "ppo-gaussian" : "ppo";
       default -> throw unknown(algo);
     };
+    return HyperparameterTables.resolve(table, baseId(envId));
   }
 
   /** The hyperparameters {@code algo} takes on {@code envId} (PPO's depend on the action space). */

@@ -1,7 +1,6 @@
 package dev.rlcompress.train;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Deep Deterministic Policy Gradient (Lillicrap et al. 2016) as Stable-Baselines3 implements it: TD3's
@@ -12,10 +11,6 @@ public final class Ddpg {
   private Ddpg() {}
 
   static final String NAME = "ddpg";
-
-  public static Map<String, String> defaults(String envId) {
-    return Td3.deterministicDefaults(envId);
-  }
 
   public static List<Hp> schema() {
     return Td3.deterministicSchema();

@@ -15,9 +15,7 @@ import dev.rlcompress.train.nn.Params;
 import dev.rlcompress.train.nn.Tape;
 import dev.rlcompress.train.nn.WeightInit;
 import dev.rlcompress.util.UserError;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -28,90 +26,6 @@ import java.util.SplittableRandom;
  */
 public final class Dqn {
   private Dqn() {}
-
-  /** Defaults shared by all environments (SB3's DQN defaults), then RL Zoo's per-environment values. */
-  public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put("n_timesteps", "100000");
-    d.put("learning_rate", "1e-4");
-    d.put("buffer_size", "1000000");
-    d.put("learning_starts", "100");
-    d.put("batch_size", "32");
-    d.put("gamma", "0.99");
-    d.put("train_freq", "4");
-    d.put("gradient_steps", "1");
-    d.put("target_update_interval", "10000");
-    d.put("exploration_fraction", "0.1");
-    d.put("exploration_initial_eps", "1.0");
-    d.put("exploration_final_eps", "0.05");
-    d.put("max_grad_norm", "10");
-    d.put("double_dqn", "false");
-    d.put("net_arch", "64,64");
-    d.put("eval_freq", "10000");
-    d.put("eval_episodes", "10");
-    d.put("checkpoint_freq", "10000");
-    switch (envId) {
-      // rl-baselines3-zoo hyperparams/dqn.yml
-      case "CartPole-v1" -> {
-        d.put("n_timesteps", "50000");
-        d.put("learning_rate", "2.3e-3");
-        d.put("batch_size", "64");
-        d.put("buffer_size", "100000");
-        d.put("learning_starts", "1000");
-        d.put("target_update_interval", "10");
-        d.put("train_freq", "256");
-        d.put("gradient_steps", "128");
-        d.put("exploration_fraction", "0.16");
-        d.put("exploration_final_eps", "0.04");
-        d.put("net_arch", "256,256");
-        d.put("eval_freq", "2500");
-        // Selecting on 10 episodes let a policy through that scored 500 there but 432-442 over 100 (two of
-        // six runs; DQN training is not bit-reproducible across processes); 30 episodes: 4 of 4 at 500.
-        d.put("eval_episodes", "30");
-      }
-      case "LunarLander-v3" -> {
-        d.put("n_timesteps", "100000");
-        d.put("learning_rate", "6.3e-4");
-        d.put("batch_size", "128");
-        d.put("buffer_size", "50000");
-        d.put("learning_starts", "0");
-        d.put("target_update_interval", "250");
-        d.put("train_freq", "4");
-        d.put("gradient_steps", "-1");
-        d.put("exploration_fraction", "0.12");
-        d.put("exploration_final_eps", "0.1");
-        d.put("net_arch", "256,256");
-        d.put("eval_freq", "10000");
-        d.put("eval_episodes", "20");
-      }
-      case "Acrobot-v1" -> {
-        d.put("learning_rate", "6.3e-4");
-        d.put("batch_size", "128");
-        d.put("buffer_size", "50000");
-        d.put("learning_starts", "0");
-        d.put("target_update_interval", "250");
-        d.put("gradient_steps", "-1");
-        d.put("exploration_fraction", "0.12");
-        d.put("exploration_final_eps", "0.1");
-        d.put("net_arch", "256,256");
-      }
-      case "MountainCar-v0" -> {
-        d.put("n_timesteps", "120000");
-        d.put("learning_rate", "4e-3");
-        d.put("batch_size", "128");
-        d.put("buffer_size", "10000");
-        d.put("learning_starts", "1000");
-        d.put("target_update_interval", "600");
-        d.put("train_freq", "16");
-        d.put("gradient_steps", "8");
-        d.put("exploration_fraction", "0.2");
-        d.put("exploration_final_eps", "0.07");
-        d.put("net_arch", "256,256");
-      }
-      default -> {}
-    }
-    return d;
-  }
 
   /** The hyperparameters DQN takes, with their domains (checked before any work starts). */
   public static List<Hp> schema() {

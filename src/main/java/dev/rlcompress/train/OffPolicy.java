@@ -6,9 +6,7 @@ import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import dev.rlcompress.train.nn.Activation;
 import dev.rlcompress.train.nn.Adam;
@@ -51,33 +49,6 @@ final class OffPolicy {
     void save(Checkpoint c);
 
     void load(Checkpoint c);
-  }
-
-  /** The MuJoCo locomotion tasks RL Zoo trains SAC, TD3 and DDPG on with 10,000 random steps first. */
-  static final java.util.Set<String> MUJOCO = java.util.Set.of("Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4",
-      "Humanoid-v4");
-
-  /** SB3's off-policy defaults (and RL Zoo's MuJoCo values), before an algorithm's and RL Zoo's per-environment values. */
-  static Map<String, String> defaults(String envId) {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put("n_timesteps", "1000000");
-    d.put("net_arch", "256,256");
-    d.put("learning_rate", "3e-4");
-    d.put("gamma", "0.99");
-    d.put("buffer_size", "1000000");
-    d.put("learning_starts", "100");
-    d.put("batch_size", "256");
-    d.put("tau", "0.005");
-    d.put("train_freq", "1");
-    d.put("gradient_steps", "1");
-    d.put("eval_freq", "10000");
-    d.put("eval_episodes", "10");
-    d.put("checkpoint_freq", "50000");
-    if (MUJOCO.contains(envId)) {
-      d.put("learning_starts", "10000");
-      d.put("eval_freq", "25000");
-    }
-    return d;
   }
 
   /** The hyperparameters every off-policy learner takes. */

@@ -12,9 +12,7 @@ import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.util.UserError;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -27,65 +25,6 @@ import java.util.SplittableRandom;
  */
 public final class Ppo {
   private Ppo() {}
-
-  public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put("n_timesteps", "1000000");
-    d.put("n_envs", "8");
-    d.put("n_steps", "2048");
-    d.put("batch_size", "64");
-    d.put("n_epochs", "10");
-    d.put("gamma", "0.99");
-    d.put("gae_lambda", "0.95");
-    d.put("clip_range", "0.2");
-    d.put("ent_coef", "0.0");
-    d.put("vf_coef", "0.5");
-    d.put("max_grad_norm", "0.5");
-    d.put("learning_rate", "3e-4");
-    d.put("linear_schedule", "false");
-    d.put("net_arch", "64,64");
-    d.put("activation", "tanh");
-    d.put("eval_freq", "25000");
-    d.put("eval_episodes", "10");
-    d.put("checkpoint_freq", "50000");
-    switch (envId) {
-      // rl-baselines3-zoo hyperparams/ppo.yml
-      case "CartPole-v1" -> {
-        d.put("n_timesteps", "100000");
-        d.put("n_envs", "8");
-        d.put("n_steps", "32");
-        d.put("batch_size", "256");
-        d.put("gae_lambda", "0.8");
-        d.put("gamma", "0.98");
-        d.put("n_epochs", "20");
-        d.put("learning_rate", "1e-3");
-        d.put("linear_schedule", "true");
-        d.put("eval_freq", "5000");
-      }
-      case "LunarLander-v3" -> {
-        d.put("n_timesteps", "1000000");
-        d.put("n_envs", "16");
-        d.put("n_steps", "1024");
-        d.put("batch_size", "64");
-        d.put("gae_lambda", "0.98");
-        d.put("gamma", "0.999");
-        d.put("n_epochs", "4");
-        d.put("ent_coef", "0.01");
-        d.put("eval_freq", "50000");
-        d.put("eval_episodes", "20");
-      }
-      case "Acrobot-v1", "MountainCar-v0" -> {
-        d.put("n_envs", "16");
-        d.put("n_steps", "256");
-        d.put("gae_lambda", "0.94");
-        d.put("gamma", "0.99");
-        d.put("n_epochs", "4");
-        d.put("ent_coef", "0.0");
-      }
-      default -> {}
-    }
-    return d;
-  }
 
   /** The hyperparameters PPO takes, with their domains (checked before any work starts). */
   public static List<Hp> schema() {

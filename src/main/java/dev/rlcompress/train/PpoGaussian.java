@@ -8,7 +8,6 @@ import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.PolicyModel;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Proximal Policy Optimization (Schulman et al. 2017) for Box action spaces, following
@@ -24,84 +23,6 @@ public final class PpoGaussian {
   private PpoGaussian() {}
 
   static final String NAME = "ppo";
-
-  /** SB3's PPO defaults, then RL Zoo's ppo.yml per environment (rl-baselines3-zoo hyperparams/ppo.yml). */
-  public static Map<String, String> defaults(String envId) {
-    // RL Zoo tunes LunarLanderContinuous with LunarLander's PPO values.
-    Map<String, String> d = Ppo.defaults(envId.equals("LunarLanderContinuous-v3") ? "LunarLander-v3" : "");
-    if (!envId.equals("LunarLanderContinuous-v3")) d.put("n_envs", "1");
-    d.put("log_std_init", "0");
-    d.put("ortho_init", "true");
-    d.put("normalize", "false");
-    d.put("clip_range_vf", "0");
-    switch (envId) {
-      case "Pendulum-v1" -> { // Zoo also uses gSDE here, which rl-compress does not implement
-        d.put("n_timesteps", "100000");
-        d.put("n_envs", "4");
-        d.put("n_steps", "1024");
-        d.put("gae_lambda", "0.95");
-        d.put("gamma", "0.9");
-        d.put("n_epochs", "10");
-        d.put("learning_rate", "1e-3");
-        d.put("clip_range", "0.2");
-        d.put("eval_freq", "10000");
-      }
-      case "MountainCarContinuous-v0" -> { // Zoo also uses gSDE here
-        d.put("normalize", "true");
-        d.put("n_timesteps", "20000");
-        d.put("batch_size", "256");
-        d.put("n_steps", "8");
-        d.put("gamma", "0.9999");
-        d.put("learning_rate", "7.77e-5");
-        d.put("ent_coef", "0.00429");
-        d.put("clip_range", "0.1");
-        d.put("gae_lambda", "0.9");
-        d.put("max_grad_norm", "5");
-        d.put("vf_coef", "0.19");
-        d.put("log_std_init", "-3.29");
-        d.put("ortho_init", "false");
-        d.put("eval_freq", "2000");
-      }
-      case "HalfCheetah-v4" -> {
-        mujoco(d);
-        d.put("batch_size", "64");
-        d.put("gamma", "0.98");
-        d.put("learning_rate", "2.0633e-5");
-        d.put("ent_coef", "0.000401762");
-        d.put("clip_range", "0.1");
-        d.put("n_epochs", "20");
-        d.put("gae_lambda", "0.92");
-        d.put("max_grad_norm", "0.8");
-        d.put("vf_coef", "0.58096");
-      }
-      case "Hopper-v4" -> {
-        mujoco(d);
-        d.put("batch_size", "32");
-        d.put("gamma", "0.999");
-        d.put("learning_rate", "9.80828e-5");
-        d.put("ent_coef", "0.00229519");
-        d.put("clip_range", "0.2");
-        d.put("n_epochs", "5");
-        d.put("gae_lambda", "0.99");
-        d.put("max_grad_norm", "0.7");
-        d.put("vf_coef", "0.835671");
-      }
-      default -> {}
-    }
-    return d;
-  }
-
-  /** What RL Zoo's tuned HalfCheetah and Hopper entries share: normalized, 512-step rollouts, 256-256 ReLU nets, log_std_init -2. */
-  private static void mujoco(Map<String, String> d) {
-    d.put("normalize", "true");
-    d.put("n_timesteps", "1000000");
-    d.put("n_steps", "512");
-    d.put("net_arch", "256,256");
-    d.put("activation", "relu");
-    d.put("log_std_init", "-2");
-    d.put("ortho_init", "false");
-    d.put("eval_freq", "25000");
-  }
 
   public static List<Hp> schema() {
     List<Hp> s = new java.util.ArrayList<>(Hp.common());

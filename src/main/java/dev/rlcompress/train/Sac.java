@@ -4,7 +4,6 @@ import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import dev.rlcompress.train.nn.Activation;
 import dev.rlcompress.train.nn.Adam;
@@ -26,48 +25,6 @@ public final class Sac {
   static final String NAME = "sac";
   /** SB3's clamp of the actor's log standard deviation. */
   static final float LOG_STD_MIN = -20f, LOG_STD_MAX = 2f;
-
-  /** SB3's SAC defaults, then RL Zoo's sac.yml per environment (rl-baselines3-zoo hyperparams/sac.yml). */
-  public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = OffPolicy.defaults(envId);
-    d.put("ent_coef", "1.0");
-    d.put("ent_coef_auto", "true");
-    d.put("target_update_interval", "1");
-    switch (envId) {
-      case "Pendulum-v1" -> {
-        d.put("n_timesteps", "20000");
-        d.put("learning_rate", "1e-3");
-        d.put("eval_freq", "2000");
-      }
-      case "MountainCarContinuous-v0" -> { // Zoo also uses gSDE here, which rl-compress does not implement
-        d.put("n_timesteps", "50000");
-        d.put("learning_rate", "3e-4");
-        d.put("buffer_size", "50000");
-        d.put("batch_size", "512");
-        d.put("ent_coef", "0.1");
-        d.put("ent_coef_auto", "false");
-        d.put("train_freq", "32");
-        d.put("gradient_steps", "32");
-        d.put("gamma", "0.9999");
-        d.put("tau", "0.01");
-        d.put("learning_starts", "0");
-        d.put("net_arch", "64,64");
-        d.put("eval_freq", "5000");
-      }
-      case "LunarLanderContinuous-v3" -> {
-        d.put("n_timesteps", "500000");
-        d.put("learning_rate", "7.3e-4");
-        d.put("batch_size", "256");
-        d.put("tau", "0.01");
-        d.put("learning_starts", "10000");
-        d.put("net_arch", "400,300");
-        d.put("eval_freq", "25000");
-        d.put("eval_episodes", "20");
-      }
-      default -> {}
-    }
-    return d;
-  }
 
   public static List<Hp> schema() {
     List<Hp> s = new java.util.ArrayList<>(OffPolicy.schema());

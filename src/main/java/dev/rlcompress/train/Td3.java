@@ -4,7 +4,6 @@ import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import dev.rlcompress.train.nn.Activation;
 import dev.rlcompress.train.nn.Adam;
@@ -27,50 +26,6 @@ public final class Td3 {
 
   /** What separates TD3 from DDPG. */
   record Variant(int critics, int policyDelay, double targetNoise, double targetNoiseClip) {}
-
-  /** SB3's TD3 defaults, then RL Zoo's td3.yml per environment (rl-baselines3-zoo hyperparams/td3.yml). */
-  public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = deterministicDefaults(envId);
-    d.put("policy_delay", "2");
-    d.put("target_policy_noise", "0.2");
-    d.put("target_noise_clip", "0.5");
-    return d;
-  }
-
-  /**
-   * Defaults TD3 and DDPG share: RL Zoo lists the same values for both on these tasks (td3.yml, ddpg.yml):
-   * lr 1e-3, 400-300 networks, Gaussian action noise 0.1, 10,000 learning starts.
-   */
-  static Map<String, String> deterministicDefaults(String envId) {
-    Map<String, String> d = OffPolicy.defaults(envId);
-    d.put("learning_rate", "1e-3");
-    d.put("net_arch", "400,300");
-    d.put("noise_std", "0.1");
-    switch (envId) {
-      case "Pendulum-v1" -> {
-        d.put("n_timesteps", "20000");
-        d.put("gamma", "0.98");
-        d.put("buffer_size", "200000");
-        d.put("learning_starts", "10000");
-        d.put("eval_freq", "2000");
-      }
-      case "MountainCarContinuous-v0" -> { // Zoo: Ornstein-Uhlenbeck noise 0.5; rl-compress has Gaussian noise only
-        d.put("n_timesteps", "300000");
-        d.put("noise_std", "0.5");
-        d.put("eval_freq", "10000");
-      }
-      case "LunarLanderContinuous-v3" -> {
-        d.put("n_timesteps", "300000");
-        d.put("gamma", "0.98");
-        d.put("buffer_size", "200000");
-        d.put("learning_starts", "10000");
-        d.put("eval_freq", "25000");
-        d.put("eval_episodes", "20");
-      }
-      default -> {}
-    }
-    return d;
-  }
 
   public static List<Hp> schema() {
     List<Hp> s = deterministicSchema();

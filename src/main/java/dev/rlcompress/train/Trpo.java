@@ -9,7 +9,6 @@ import dev.rlcompress.env.VectorEnv;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Trust Region Policy Optimization (Schulman et al. 2015) for Box action spaces, following
@@ -28,61 +27,6 @@ public final class Trpo {
   private Trpo() {}
 
   static final String NAME = "trpo";
-
-  /** sb3-contrib's TRPO defaults, then RL Zoo's trpo.yml per environment (rl-baselines3-zoo hyperparams/trpo.yml). */
-  public static Map<String, String> defaults(String envId) {
-    Map<String, String> d = new java.util.LinkedHashMap<>();
-    d.put("n_timesteps", "1000000");
-    d.put("net_arch", "64,64");
-    d.put("learning_rate", "1e-3");
-    d.put("gamma", "0.99");
-    d.put("eval_freq", "25000");
-    d.put("eval_episodes", "10");
-    d.put("checkpoint_freq", "50000");
-    d.put("n_envs", "1");
-    d.put("n_steps", "2048");
-    d.put("batch_size", "128");
-    d.put("gae_lambda", "0.95");
-    d.put("activation", "tanh");
-    d.put("log_std_init", "0");
-    d.put("ortho_init", "true");
-    d.put("normalize", "false");
-    d.put("cg_max_steps", "15");
-    d.put("cg_damping", "0.1");
-    d.put("line_search_shrinking_factor", "0.8");
-    d.put("line_search_max_iter", "10");
-    d.put("n_critic_updates", "10");
-    d.put("target_kl", "0.01");
-    switch (envId) {
-      case "Pendulum-v1" -> { // Zoo also uses gSDE here, which rl-compress does not implement
-        d.put("n_envs", "2");
-        d.put("n_timesteps", "100000");
-        d.put("gamma", "0.9");
-        d.put("n_steps", "1024");
-        d.put("eval_freq", "10000");
-      }
-      case "MountainCarContinuous-v0" -> { // Zoo also uses gSDE here
-        d.put("normalize", "true");
-        d.put("n_timesteps", "50000");
-        d.put("eval_freq", "5000");
-      }
-      // Zoo's MuJoCo entries; LunarLanderContinuous uses the same values here.
-      case "LunarLanderContinuous-v3", "Hopper-v4", "HalfCheetah-v4", "Walker2d-v4", "Ant-v4", "Swimmer-v4" -> {
-        d.put("normalize", "true");
-        d.put("n_envs", "2");
-        d.put("n_steps", "1024");
-        d.put("batch_size", "128");
-        d.put("gae_lambda", "0.95");
-        d.put("cg_max_steps", "25");
-        d.put("cg_damping", "0.1");
-        d.put("n_critic_updates", "20");
-        d.put("learning_rate", "1e-3");
-        d.put("eval_episodes", envId.startsWith("Lunar") ? "20" : "10");
-      }
-      default -> {}
-    }
-    return d;
-  }
 
   public static List<Hp> schema() {
     List<Hp> s = new java.util.ArrayList<>(Hp.common());
