@@ -3,6 +3,7 @@ package dev.rlcompress.train.nn;
 import static dev.rlcompress.train.nn.Vec.L;
 import static dev.rlcompress.train.nn.Vec.S;
 
+import dev.rlcompress.rt.kernel.Tiles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -12,11 +13,10 @@ import jdk.incubator.vector.VectorOperators;
  * strides, so the same kernel computes X·Wᵀ (forward, B = Wᵀ), dZ·W (input gradient, B = W) and
  * dZᵀ·X (weight gradient, A transposed by its strides).
  *
- * <p>The inner loop broadcasts one element of A and multiplies it into vectors of a row of B
- * (outer-product form): no horizontal sums, and a register tile of 4 rows × 4 vectors keeps 16
- * accumulators live, loading 4 B vectors and 4 A scalars per 16 fused multiply-adds; a 6×4 tile (24
- * accumulators, for AVX-512's 32 registers) measured 18% faster than 4×4 (240×384×256 product) and does the
- * bulk. Edges use 4×4, 8×2, 4×1, 1×4 and 1×1 tiles (batch 1 runs the 1×4 tile).
+ * <p>The bulk runs the runtime's register tiles ({@link Tiles}: 6×4, 4×4 and 1×4 vectors, outer-product
+ * form; the 6×4 tile measured 18% faster than 4×4 on a 240×384×256 product), the same code that executes
+ * exported policies. Column edges narrower than four vectors (row lengths the runtime pads away) use the
+ * 8×2, 4×1 and 1×1 tiles here.
  */
 final class Gemm {
   /**
@@ -36,12 +36,13 @@ final class Gemm {
    * pass over C, which keeps the tiles free of branches.
    */
   static void run(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor) {
-    int m = s.m(), n = s.n(), m4 = m - m % 4, j = 0;
+    int m = s.m(), n = s.n(), m4 = m - m % 4, j = 0, ar = s.aRow();
+    Tiles.Product p = new Tiles.Product(new Tiles.Strided(a, ar, s.aCol()), b, n, c, n, bias, floor, s.k());
     for (; j + 4 * L <= n; j += 4 * L) {
       int i = 0;
-      for (; i + 6 <= m; i += 6) tile6x4(s, a, b, c, bias, floor, i, j);
-      for (; i + 4 <= m; i += 4) tile4x4(s, a, b, c, bias, floor, i, j);
-      for (; i < m; i++) tile1x4(s, a, b, c, bias, floor, i, j);
+      for (; i + 6 <= m; i += 6) Tiles.tile6x4(p, new Tiles.At(i * ar, j, i * n + j, j));
+      for (; i + 4 <= m; i += 4) Tiles.tile4x4(p, new Tiles.At(i * ar, j, i * n + j, j));
+      for (; i < m; i++) Tiles.tile1x4(p, new Tiles.At(i * ar, j, i * n + j, j));
     }
     if (j + 2 * L <= n) { // two vectors left: 8×2 tiles, then single rows of two 1-vector tiles
       int i = 0;
@@ -94,136 +95,6 @@ final class Gemm {
 
   private static FloatVector init(float[] bias, int j) {
     return FloatVector.fromArray(S, bias, j);
-  }
-
-  private static void tile6x4(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
-    int n = s.n(), k = s.k(), ac = s.aCol(), ar = s.aRow();
-    FloatVector z0 = init(bias, j), z1 = init(bias, j + L), z2 = init(bias, j + 2 * L), z3 = init(bias, j + 3 * L);
-    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3;
-    FloatVector c10 = z0, c11 = z1, c12 = z2, c13 = z3;
-    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3;
-    FloatVector c30 = z0, c31 = z1, c32 = z2, c33 = z3;
-    FloatVector c40 = z0, c41 = z1, c42 = z2, c43 = z3;
-    FloatVector c50 = z0, c51 = z1, c52 = z2, c53 = z3;
-    int a0 = i * ar;
-    for (int kk = 0, bo = j, ao = a0; kk < k; kk++, bo += n, ao += ac) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-      FloatVector x0 = FloatVector.broadcast(S, a[ao]);
-      c00 = x0.fma(b0, c00);
-      c01 = x0.fma(b1, c01);
-      c02 = x0.fma(b2, c02);
-      c03 = x0.fma(b3, c03);
-      FloatVector x1 = FloatVector.broadcast(S, a[ao + ar]);
-      c10 = x1.fma(b0, c10);
-      c11 = x1.fma(b1, c11);
-      c12 = x1.fma(b2, c12);
-      c13 = x1.fma(b3, c13);
-      FloatVector x2 = FloatVector.broadcast(S, a[ao + 2 * ar]);
-      c20 = x2.fma(b0, c20);
-      c21 = x2.fma(b1, c21);
-      c22 = x2.fma(b2, c22);
-      c23 = x2.fma(b3, c23);
-      FloatVector x3 = FloatVector.broadcast(S, a[ao + 3 * ar]);
-      c30 = x3.fma(b0, c30);
-      c31 = x3.fma(b1, c31);
-      c32 = x3.fma(b2, c32);
-      c33 = x3.fma(b3, c33);
-      FloatVector x4 = FloatVector.broadcast(S, a[ao + 4 * ar]);
-      c40 = x4.fma(b0, c40);
-      c41 = x4.fma(b1, c41);
-      c42 = x4.fma(b2, c42);
-      c43 = x4.fma(b3, c43);
-      FloatVector x5 = FloatVector.broadcast(S, a[ao + 5 * ar]);
-      c50 = x5.fma(b0, c50);
-      c51 = x5.fma(b1, c51);
-      c52 = x5.fma(b2, c52);
-      c53 = x5.fma(b3, c53);
-    }
-    int r = i * n + j;
-    c00.max(floor).intoArray(c, r);
-    c01.max(floor).intoArray(c, r + L);
-    c02.max(floor).intoArray(c, r + 2 * L);
-    c03.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c10.max(floor).intoArray(c, r);
-    c11.max(floor).intoArray(c, r + L);
-    c12.max(floor).intoArray(c, r + 2 * L);
-    c13.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c20.max(floor).intoArray(c, r);
-    c21.max(floor).intoArray(c, r + L);
-    c22.max(floor).intoArray(c, r + 2 * L);
-    c23.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c30.max(floor).intoArray(c, r);
-    c31.max(floor).intoArray(c, r + L);
-    c32.max(floor).intoArray(c, r + 2 * L);
-    c33.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c40.max(floor).intoArray(c, r);
-    c41.max(floor).intoArray(c, r + L);
-    c42.max(floor).intoArray(c, r + 2 * L);
-    c43.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c50.max(floor).intoArray(c, r);
-    c51.max(floor).intoArray(c, r + L);
-    c52.max(floor).intoArray(c, r + 2 * L);
-    c53.max(floor).intoArray(c, r + 3 * L);
-  }
-
-  private static void tile4x4(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
-    int n = s.n(), k = s.k(), ac = s.aCol();
-    FloatVector z0 = init(bias, j), z1 = init(bias, j + L), z2 = init(bias, j + 2 * L), z3 = init(bias, j + 3 * L);
-    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
-    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
-    int a0 = i * s.aRow(), a1 = a0 + s.aRow(), a2 = a1 + s.aRow(), a3 = a2 + s.aRow();
-    for (int kk = 0, bo = j, ao = 0; kk < k; kk++, bo += n, ao += ac) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-      FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      c02 = x.fma(b2, c02);
-      c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(S, a[a1 + ao]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      c12 = x.fma(b2, c12);
-      c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(S, a[a2 + ao]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      c22 = x.fma(b2, c22);
-      c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(S, a[a3 + ao]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-      c32 = x.fma(b2, c32);
-      c33 = x.fma(b3, c33);
-    }
-    // Stores written out: a helper taking vectors as arguments is not inlined here, and vectors that
-    // cross a call are boxed on the heap (measured: 5x slower).
-    int r = i * n + j;
-    c00.max(floor).intoArray(c, r);
-    c01.max(floor).intoArray(c, r + L);
-    c02.max(floor).intoArray(c, r + 2 * L);
-    c03.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c10.max(floor).intoArray(c, r);
-    c11.max(floor).intoArray(c, r + L);
-    c12.max(floor).intoArray(c, r + 2 * L);
-    c13.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c20.max(floor).intoArray(c, r);
-    c21.max(floor).intoArray(c, r + L);
-    c22.max(floor).intoArray(c, r + 2 * L);
-    c23.max(floor).intoArray(c, r + 3 * L);
-    r += n;
-    c30.max(floor).intoArray(c, r);
-    c31.max(floor).intoArray(c, r + L);
-    c32.max(floor).intoArray(c, r + 2 * L);
-    c33.max(floor).intoArray(c, r + 3 * L);
   }
 
   private static void tile8x2(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
@@ -288,23 +159,6 @@ final class Gemm {
     r += n;
     c70.max(floor).intoArray(c, r);
     c71.max(floor).intoArray(c, r + L);
-  }
-
-  private static void tile1x4(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
-    int n = s.n(), k = s.k(), ac = s.aCol();
-    FloatVector c0 = init(bias, j), c1 = init(bias, j + L), c2 = init(bias, j + 2 * L), c3 = init(bias, j + 3 * L);
-    for (int kk = 0, bo = j, ao = i * s.aRow(); kk < k; kk++, bo += n, ao += ac) {
-      FloatVector x = FloatVector.broadcast(S, a[ao]);
-      c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
-      c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
-      c2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
-      c3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
-    }
-    int r = i * n + j;
-    c0.max(floor).intoArray(c, r);
-    c1.max(floor).intoArray(c, r + L);
-    c2.max(floor).intoArray(c, r + 2 * L);
-    c3.max(floor).intoArray(c, r + 3 * L);
   }
 
   private static void tile4x1(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {

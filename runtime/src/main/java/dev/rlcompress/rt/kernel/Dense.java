@@ -16,8 +16,8 @@ import jdk.incubator.vector.FloatVector;
  *       weights stream once through the core with no horizontal sums; inputs that are exactly zero
  *       (half of a ReLU layer's) are skipped through a compacted index list, which changes no result
  *       since they would add 0·w;
- *   <li>batches run a blocked GEMM: register tiles of 6 rows × 4 vectors (24 accumulators, AVX-512 has
- *       32 registers) over one panel, the panel staying in L1/L2 while all rows pass over it.
+ *   <li>batches run a blocked GEMM: the register tiles of {@link Tiles} (6 rows × 4 vectors, 24
+ *       accumulators) over one panel, the panel staying in L1/L2 while all rows pass over it.
  * </ul>
  *
  * floor = 0 fuses a following ReLU; −∞ means none.
@@ -77,11 +77,12 @@ public final class Dense implements Step {
       gemv(x, 0, y, 0, s.idx);
       return;
     }
+    Tiles.Product prod = new Tiles.Product(new Tiles.Strided(x, xs, 1), w, ROW, y, ys, bias, floor, in);
     for (int p = 0; p < panels; p++) {
-      int r = 0;
-      for (; r + 6 <= batch; r += 6) tile6(x, xs, y, ys, r, p);
-      for (; r + 4 <= batch; r += 4) tile4(x, xs, y, ys, r, p);
-      for (; r < batch; r++) tile1(x, r * xs, y, r * ys, p);
+      int r = 0, w0 = p * in * ROW, col = p * ROW;
+      for (; r + 6 <= batch; r += 6) Tiles.tile6x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
+      for (; r + 4 <= batch; r += 4) Tiles.tile4x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
+      for (; r < batch; r++) Tiles.tile1x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
     }
   }
 
@@ -181,143 +182,6 @@ public final class Dense implements Step {
     a1.add(c1).max(floor).intoArray(y, t + L);
     a2.add(c2).max(floor).intoArray(y, t + 2 * L);
     a3.add(c3).max(floor).intoArray(y, t + 3 * L);
-  }
-
-  /** Rows r..r+5 of the batch against panel p. */
-  private void tile6(float[] x, int xs, float[] y, int ys, int r, int p) {
-    int w0 = p * in * ROW, b = p * ROW;
-    FloatVector z0 = FloatVector.fromArray(S, bias, b), z1 = FloatVector.fromArray(S, bias, b + L);
-    FloatVector z2 = FloatVector.fromArray(S, bias, b + 2 * L), z3 = FloatVector.fromArray(S, bias, b + 3 * L);
-    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
-    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
-    FloatVector c40 = z0, c41 = z1, c42 = z2, c43 = z3, c50 = z0, c51 = z1, c52 = z2, c53 = z3;
-    int x0 = r * xs;
-    for (int i = 0, o = w0; i < in; i++, o += ROW) {
-      FloatVector b0 = FloatVector.fromArray(S, w, o), b1 = FloatVector.fromArray(S, w, o + L);
-      FloatVector b2 = FloatVector.fromArray(S, w, o + 2 * L), b3 = FloatVector.fromArray(S, w, o + 3 * L);
-      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
-      c00 = v.fma(b0, c00);
-      c01 = v.fma(b1, c01);
-      c02 = v.fma(b2, c02);
-      c03 = v.fma(b3, c03);
-      v = FloatVector.broadcast(S, x[x0 + xs + i]);
-      c10 = v.fma(b0, c10);
-      c11 = v.fma(b1, c11);
-      c12 = v.fma(b2, c12);
-      c13 = v.fma(b3, c13);
-      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
-      c20 = v.fma(b0, c20);
-      c21 = v.fma(b1, c21);
-      c22 = v.fma(b2, c22);
-      c23 = v.fma(b3, c23);
-      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
-      c30 = v.fma(b0, c30);
-      c31 = v.fma(b1, c31);
-      c32 = v.fma(b2, c32);
-      c33 = v.fma(b3, c33);
-      v = FloatVector.broadcast(S, x[x0 + 4 * xs + i]);
-      c40 = v.fma(b0, c40);
-      c41 = v.fma(b1, c41);
-      c42 = v.fma(b2, c42);
-      c43 = v.fma(b3, c43);
-      v = FloatVector.broadcast(S, x[x0 + 5 * xs + i]);
-      c50 = v.fma(b0, c50);
-      c51 = v.fma(b1, c51);
-      c52 = v.fma(b2, c52);
-      c53 = v.fma(b3, c53);
-    }
-    int t = r * ys + p * ROW;
-    c00.max(floor).intoArray(y, t);
-    c01.max(floor).intoArray(y, t + L);
-    c02.max(floor).intoArray(y, t + 2 * L);
-    c03.max(floor).intoArray(y, t + 3 * L);
-    c10.max(floor).intoArray(y, t + ys);
-    c11.max(floor).intoArray(y, t + ys + L);
-    c12.max(floor).intoArray(y, t + ys + 2 * L);
-    c13.max(floor).intoArray(y, t + ys + 3 * L);
-    c20.max(floor).intoArray(y, t + 2 * ys);
-    c21.max(floor).intoArray(y, t + 2 * ys + L);
-    c22.max(floor).intoArray(y, t + 2 * ys + 2 * L);
-    c23.max(floor).intoArray(y, t + 2 * ys + 3 * L);
-    c30.max(floor).intoArray(y, t + 3 * ys);
-    c31.max(floor).intoArray(y, t + 3 * ys + L);
-    c32.max(floor).intoArray(y, t + 3 * ys + 2 * L);
-    c33.max(floor).intoArray(y, t + 3 * ys + 3 * L);
-    c40.max(floor).intoArray(y, t + 4 * ys);
-    c41.max(floor).intoArray(y, t + 4 * ys + L);
-    c42.max(floor).intoArray(y, t + 4 * ys + 2 * L);
-    c43.max(floor).intoArray(y, t + 4 * ys + 3 * L);
-    c50.max(floor).intoArray(y, t + 5 * ys);
-    c51.max(floor).intoArray(y, t + 5 * ys + L);
-    c52.max(floor).intoArray(y, t + 5 * ys + 2 * L);
-    c53.max(floor).intoArray(y, t + 5 * ys + 3 * L);
-  }
-
-  private void tile4(float[] x, int xs, float[] y, int ys, int r, int p) {
-    int w0 = p * in * ROW, b = p * ROW;
-    FloatVector z0 = FloatVector.fromArray(S, bias, b), z1 = FloatVector.fromArray(S, bias, b + L);
-    FloatVector z2 = FloatVector.fromArray(S, bias, b + 2 * L), z3 = FloatVector.fromArray(S, bias, b + 3 * L);
-    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
-    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
-    int x0 = r * xs;
-    for (int i = 0, o = w0; i < in; i++, o += ROW) {
-      FloatVector b0 = FloatVector.fromArray(S, w, o), b1 = FloatVector.fromArray(S, w, o + L);
-      FloatVector b2 = FloatVector.fromArray(S, w, o + 2 * L), b3 = FloatVector.fromArray(S, w, o + 3 * L);
-      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
-      c00 = v.fma(b0, c00);
-      c01 = v.fma(b1, c01);
-      c02 = v.fma(b2, c02);
-      c03 = v.fma(b3, c03);
-      v = FloatVector.broadcast(S, x[x0 + xs + i]);
-      c10 = v.fma(b0, c10);
-      c11 = v.fma(b1, c11);
-      c12 = v.fma(b2, c12);
-      c13 = v.fma(b3, c13);
-      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
-      c20 = v.fma(b0, c20);
-      c21 = v.fma(b1, c21);
-      c22 = v.fma(b2, c22);
-      c23 = v.fma(b3, c23);
-      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
-      c30 = v.fma(b0, c30);
-      c31 = v.fma(b1, c31);
-      c32 = v.fma(b2, c32);
-      c33 = v.fma(b3, c33);
-    }
-    int t = r * ys + p * ROW;
-    c00.max(floor).intoArray(y, t);
-    c01.max(floor).intoArray(y, t + L);
-    c02.max(floor).intoArray(y, t + 2 * L);
-    c03.max(floor).intoArray(y, t + 3 * L);
-    c10.max(floor).intoArray(y, t + ys);
-    c11.max(floor).intoArray(y, t + ys + L);
-    c12.max(floor).intoArray(y, t + ys + 2 * L);
-    c13.max(floor).intoArray(y, t + ys + 3 * L);
-    c20.max(floor).intoArray(y, t + 2 * ys);
-    c21.max(floor).intoArray(y, t + 2 * ys + L);
-    c22.max(floor).intoArray(y, t + 2 * ys + 2 * L);
-    c23.max(floor).intoArray(y, t + 2 * ys + 3 * L);
-    c30.max(floor).intoArray(y, t + 3 * ys);
-    c31.max(floor).intoArray(y, t + 3 * ys + L);
-    c32.max(floor).intoArray(y, t + 3 * ys + 2 * L);
-    c33.max(floor).intoArray(y, t + 3 * ys + 3 * L);
-  }
-
-  private void tile1(float[] x, int xo, float[] y, int yo, int p) {
-    int w0 = p * in * ROW, b = p * ROW;
-    FloatVector c0 = FloatVector.fromArray(S, bias, b), c1 = FloatVector.fromArray(S, bias, b + L);
-    FloatVector c2 = FloatVector.fromArray(S, bias, b + 2 * L), c3 = FloatVector.fromArray(S, bias, b + 3 * L);
-    for (int i = 0, o = w0; i < in; i++, o += ROW) {
-      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
-      c0 = v.fma(FloatVector.fromArray(S, w, o), c0);
-      c1 = v.fma(FloatVector.fromArray(S, w, o + L), c1);
-      c2 = v.fma(FloatVector.fromArray(S, w, o + 2 * L), c2);
-      c3 = v.fma(FloatVector.fromArray(S, w, o + 3 * L), c3);
-    }
-    c0.max(floor).intoArray(y, yo + p * ROW);
-    c1.max(floor).intoArray(y, yo + p * ROW + L);
-    c2.max(floor).intoArray(y, yo + p * ROW + 2 * L);
-    c3.max(floor).intoArray(y, yo + p * ROW + 3 * L);
   }
 
 }

@@ -1,0 +1,188 @@
+package dev.rlcompress.rt.kernel;
+
+import static dev.rlcompress.rt.kernel.Lanes.L;
+import static dev.rlcompress.rt.kernel.Lanes.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The float GEMM register tiles, written once for the runtime's dense layers and the trainer's MLP
+ * kernels ({@code dev.rlcompress.train.nn.Gemm}): C = max(A·B + bias, floor) over four vectors of
+ * columns, in outer-product form. Each step of the sum broadcasts one element of A per row and multiplies
+ * it into four vectors of one row of B, so there are no horizontal sums; 6 rows keep 24 accumulators
+ * live (AVX-512 has 32 registers), 4 rows 16, and 1 row serves batch 1 and the edges.
+ *
+ * <p>The operands describe where things are, so the same tiles read the runtime's packed weight panels
+ * (B rows of one panel's width) and the trainer's row-major matrices, and A through any strides (the
+ * trainer's transposed products). The tiles are written out in full: a helper taking vectors as
+ * arguments is not inlined there, and vectors crossing a call are boxed (measured 5× slower).
+ */
+public final class Tiles {
+  private Tiles() {}
+
+  /**
+   * A matrix read element by element: element (i, kk) is {@code data[offset + i*row + kk*col]}.
+   */
+  public record Strided(float[] data, int row, int col) {}
+
+  /**
+   * One product's operands: A, B with rows {@code bStride} floats apart, C with rows {@code cStride}
+   * floats apart, the bias added to every row, the floor (0: ReLU, −∞: none) and the summed length k.
+   */
+  public record Product(Strided a, float[] b, int bStride, float[] c, int cStride, float[] bias, float floor, int k) {}
+
+  /** Where one tile starts: A's first row, B's first column, C's first element, the bias's first column. */
+  public record At(int a, int b, int c, int bias) {}
+
+  /** Rows at.a … +5 × four vectors of columns. */
+  public static void tile6x4(Product p, At at) {
+    float[] a = p.a().data(), b = p.b(), c = p.c(), bias = p.bias();
+    int ar = p.a().row(), ac = p.a().col(), bs = p.bStride(), cs = p.cStride(), k = p.k(), j = at.bias();
+    float floor = p.floor();
+    FloatVector z0 = FloatVector.fromArray(S, bias, j), z1 = FloatVector.fromArray(S, bias, j + L);
+    FloatVector z2 = FloatVector.fromArray(S, bias, j + 2 * L), z3 = FloatVector.fromArray(S, bias, j + 3 * L);
+    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
+    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
+    FloatVector c40 = z0, c41 = z1, c42 = z2, c43 = z3, c50 = z0, c51 = z1, c52 = z2, c53 = z3;
+    for (int kk = 0, bo = at.b(), ao = at.a(); kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      c02 = v.fma(b2, c02);
+      c03 = v.fma(b3, c03);
+      v = FloatVector.broadcast(S, a[ao + ar]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      c12 = v.fma(b2, c12);
+      c13 = v.fma(b3, c13);
+      v = FloatVector.broadcast(S, a[ao + 2 * ar]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      c22 = v.fma(b2, c22);
+      c23 = v.fma(b3, c23);
+      v = FloatVector.broadcast(S, a[ao + 3 * ar]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      c32 = v.fma(b2, c32);
+      c33 = v.fma(b3, c33);
+      v = FloatVector.broadcast(S, a[ao + 4 * ar]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      c42 = v.fma(b2, c42);
+      c43 = v.fma(b3, c43);
+      v = FloatVector.broadcast(S, a[ao + 5 * ar]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+      c52 = v.fma(b2, c52);
+      c53 = v.fma(b3, c53);
+    }
+    int t = at.c();
+    c00.max(floor).intoArray(c, t);
+    c01.max(floor).intoArray(c, t + L);
+    c02.max(floor).intoArray(c, t + 2 * L);
+    c03.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c10.max(floor).intoArray(c, t);
+    c11.max(floor).intoArray(c, t + L);
+    c12.max(floor).intoArray(c, t + 2 * L);
+    c13.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c20.max(floor).intoArray(c, t);
+    c21.max(floor).intoArray(c, t + L);
+    c22.max(floor).intoArray(c, t + 2 * L);
+    c23.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c30.max(floor).intoArray(c, t);
+    c31.max(floor).intoArray(c, t + L);
+    c32.max(floor).intoArray(c, t + 2 * L);
+    c33.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c40.max(floor).intoArray(c, t);
+    c41.max(floor).intoArray(c, t + L);
+    c42.max(floor).intoArray(c, t + 2 * L);
+    c43.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c50.max(floor).intoArray(c, t);
+    c51.max(floor).intoArray(c, t + L);
+    c52.max(floor).intoArray(c, t + 2 * L);
+    c53.max(floor).intoArray(c, t + 3 * L);
+  }
+
+  /** Rows at.a … +3 × four vectors of columns. */
+  public static void tile4x4(Product p, At at) {
+    float[] a = p.a().data(), b = p.b(), c = p.c(), bias = p.bias();
+    int ar = p.a().row(), ac = p.a().col(), bs = p.bStride(), cs = p.cStride(), k = p.k(), j = at.bias();
+    float floor = p.floor();
+    FloatVector z0 = FloatVector.fromArray(S, bias, j), z1 = FloatVector.fromArray(S, bias, j + L);
+    FloatVector z2 = FloatVector.fromArray(S, bias, j + 2 * L), z3 = FloatVector.fromArray(S, bias, j + 3 * L);
+    FloatVector c00 = z0, c01 = z1, c02 = z2, c03 = z3, c10 = z0, c11 = z1, c12 = z2, c13 = z3;
+    FloatVector c20 = z0, c21 = z1, c22 = z2, c23 = z3, c30 = z0, c31 = z1, c32 = z2, c33 = z3;
+    for (int kk = 0, bo = at.b(), ao = at.a(); kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L), b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      c02 = v.fma(b2, c02);
+      c03 = v.fma(b3, c03);
+      v = FloatVector.broadcast(S, a[ao + ar]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      c12 = v.fma(b2, c12);
+      c13 = v.fma(b3, c13);
+      v = FloatVector.broadcast(S, a[ao + 2 * ar]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      c22 = v.fma(b2, c22);
+      c23 = v.fma(b3, c23);
+      v = FloatVector.broadcast(S, a[ao + 3 * ar]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      c32 = v.fma(b2, c32);
+      c33 = v.fma(b3, c33);
+    }
+    int t = at.c();
+    c00.max(floor).intoArray(c, t);
+    c01.max(floor).intoArray(c, t + L);
+    c02.max(floor).intoArray(c, t + 2 * L);
+    c03.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c10.max(floor).intoArray(c, t);
+    c11.max(floor).intoArray(c, t + L);
+    c12.max(floor).intoArray(c, t + 2 * L);
+    c13.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c20.max(floor).intoArray(c, t);
+    c21.max(floor).intoArray(c, t + L);
+    c22.max(floor).intoArray(c, t + 2 * L);
+    c23.max(floor).intoArray(c, t + 3 * L);
+    t += cs;
+    c30.max(floor).intoArray(c, t);
+    c31.max(floor).intoArray(c, t + L);
+    c32.max(floor).intoArray(c, t + 2 * L);
+    c33.max(floor).intoArray(c, t + 3 * L);
+  }
+
+  /** Row at.a × four vectors of columns. */
+  public static void tile1x4(Product p, At at) {
+    float[] a = p.a().data(), b = p.b(), c = p.c(), bias = p.bias();
+    int ac = p.a().col(), bs = p.bStride(), k = p.k(), j = at.bias();
+    float floor = p.floor();
+    FloatVector c0 = FloatVector.fromArray(S, bias, j), c1 = FloatVector.fromArray(S, bias, j + L);
+    FloatVector c2 = FloatVector.fromArray(S, bias, j + 2 * L), c3 = FloatVector.fromArray(S, bias, j + 3 * L);
+    for (int kk = 0, bo = at.b(), ao = at.a(); kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
+      c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
+      c2 = v.fma(FloatVector.fromArray(S, b, bo + 2 * L), c2);
+      c3 = v.fma(FloatVector.fromArray(S, b, bo + 3 * L), c3);
+    }
+    int t = at.c();
+    c0.max(floor).intoArray(c, t);
+    c1.max(floor).intoArray(c, t + L);
+    c2.max(floor).intoArray(c, t + 2 * L);
+    c3.max(floor).intoArray(c, t + 3 * L);
+  }
+}
