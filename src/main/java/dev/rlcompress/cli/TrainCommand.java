@@ -98,7 +98,11 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("steps", r.steps());
     summary.put("resumed_from_step", r.resumedFrom() >= 0 ? r.resumedFrom() : null);
     summary.put("seconds", r.seconds());
-    summary.put("steps_per_second", r.stepsPerSecond());
+    // The whole run's rate (across resumes); this session's only when it trained (a resume at the final
+    // step just exports, and its "0 steps/s" would read as a measurement).
+    summary.put("steps_per_second", r.seconds() > 0 ? r.steps() / r.seconds() : null);
+    boolean trainedNow = r.resumedFrom() < 0 || r.steps() > r.resumedFrom();
+    summary.put("session_steps_per_second", trainedNow ? r.stepsPerSecond() : null);
     summary.put("best_eval_return", Double.isNaN(r.bestEvalReturn()) ? null : r.bestEvalReturn());
     summary.put("best_eval_step", r.bestEvalStep() >= 0 ? r.bestEvalStep() : null);
     summary.put("hyperparameters", r.model().provenance().hyperparameters());
