@@ -1,12 +1,8 @@
 package dev.rlcompress.cli;
 
 import dev.rlcompress.env.gym.GymBenchmark;
-import dev.rlcompress.env.gym.GymBenchmark.Baseline;
-import dev.rlcompress.env.gym.GymBenchmark.Rate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,42 +37,7 @@ final class BenchEnvCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println("| env | copies | stepped by | env steps/s | vs Gymnasium | CPU µs per env step | vs Gymnasium |");
-    System.out.println("|---|---:|---|---:|---:|---:|---:|");
-    for (String id : ids) {
-      for (int n : counts) {
-        int w = Math.min(n, workers);
-        List<String> names = new java.util.ArrayList<>(List.of("Gymnasium", "worker code, no pipes", "bridge, 1 worker"));
-        List<Supplier<Rate>> runs = new java.util.ArrayList<>(List.of(
-            () -> GymBenchmark.python(id, n, seconds, Baseline.GYMNASIUM),
-            () -> GymBenchmark.python(id, n, seconds, Baseline.WORKER),
-            () -> GymBenchmark.bridge(id, n, 1, seconds)));
-        if (w > 1) {
-          names.add("bridge, " + w + " workers");
-          runs.add(() -> GymBenchmark.bridge(id, n, w, seconds));
-        }
-        double[][] rate = new double[runs.size()][rounds], cpu = new double[runs.size()][rounds];
-        for (int r = 0; r < rounds; r++) {
-          for (int c = 0; c < runs.size(); c++) {
-            Rate x = runs.get(c).get();
-            rate[c][r] = x.stepsPerSecond();
-            cpu[c][r] = x.cpuMicrosPerStep();
-          }
-        }
-        double base = median(rate[0]), baseCpu = median(cpu[0]);
-        for (int c = 0; c < runs.size(); c++) {
-          double m = median(rate[c]), u = median(cpu[c]);
-          // CPU ratio as a rate: Gymnasium's CPU per step over this one's (above 100%: cheaper than Gymnasium)
-          System.out.printf("| %s | %d | %s | %,.0f | %.0f%% | %.1f | %.0f%% |%n", id, n, names.get(c), m, 100 * m / base, u, 100 * baseCpu / u);
-        }
-      }
-    }
+    System.out.print(GymBenchmark.table(new GymBenchmark.Plan(ids, counts, workers, seconds, rounds)));
     return 0;
-  }
-
-  private static double median(double[] x) {
-    double[] s = x.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
   }
 }

@@ -152,16 +152,24 @@ public final class StudyReport {
     d.add(new Document.Paragraph("**Recommendation:** " + g.recommendation()));
     List<List<String>> rows = new ArrayList<>();
     List<int[]> bold = new ArrayList<>();
+    // Continuous actions: the action error beside agreement (agreement there = every dimension within 5% of its range).
+    boolean continuous = g.variants().stream().anyMatch(v -> Double.isFinite(v.fidelity().actionRmse()));
     for (Analysis.VariantSummary v : g.variants()) {
       Scores.Ratios r = v.ratios();
       if (v.variant().equals(g.recommended())) bold.add(new int[] {rows.size(), 0});
-      rows.add(List.of(v.variant(), v.repeats() + (v.failed() > 0 ? " (+" + v.failed() + " failed)" : ""),
+      List<String> row = new ArrayList<>(List.of(v.variant(), v.repeats() + (v.failed() > 0 ? " (+" + v.failed() + " failed)" : ""),
           f(v.meanReturn(), 1), v.repeats() == 0 ? "–" : "[" + f(v.ci95Low(), 1) + ", " + f(v.ci95High(), 1) + "]",
-          f(v.iqm(), 1), pct(v.successRate()), pct(v.agreement()), pct(r.retention()), f(v.score(), 2),
-          v.eligible() ? "yes" : "no"));
+          f(v.iqm(), 1), pct(v.successRate()), pct(v.fidelity().agreement())));
+      if (continuous) row.addAll(List.of(pct(v.fidelity().actionRmse()), pct(v.fidelity().actionMaxError())));
+      row.addAll(List.of(pct(r.retention()), f(v.score(), 2), v.eligible() ? "yes" : "no"));
+      rows.add(row);
     }
-    d.add(new Document.Table(List.of("variant", "repeats", "mean return", "95% CI", "IQM", "success", "agreement",
-        "retention", "score", "eligible"), rows, bold, "Returns and scores (recommended variant in bold)."));
+    List<String> header = new ArrayList<>(List.of("variant", "repeats", "mean return", "95% CI", "IQM", "success", "agreement"));
+    if (continuous) header.addAll(List.of("action RMSE (of range)", "max action error"));
+    header.addAll(List.of("retention", "score", "eligible"));
+    d.add(new Document.Table(header, rows, bold, "Returns and scores (recommended variant in bold)."
+        + (continuous ? " Continuous actions: agreement = every action dimension within 5% of its range of the source's;"
+            + " action errors are normalized by the range." : "")));
     List<List<String>> res = new ArrayList<>();
     for (Analysis.VariantSummary v : g.variants()) {
       Scores.Ratios r = v.ratios();

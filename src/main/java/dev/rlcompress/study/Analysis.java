@@ -24,10 +24,16 @@ public final class Analysis {
 
   /** One variant of one algorithm × environment, over all its finished repeats. */
   public record VariantSummary(String variant, Kind kind, String method, double ratio, int repeats, int failed,
-      double meanReturn, double ci95Low, double ci95High, double iqm, double successRate, double agreement,
+      double meanReturn, double ci95Low, double ci95High, double iqm, double successRate, Fidelity fidelity,
       long sizeBytes, long params, double sparsity, double latencyUsB1, double latencyMsBatch, double memoryPeakKb,
       double memoryBaselineKb, double memoryModelKb, double energyJPerInference, String energyMethod,
       Scores.Ratios ratios, double score, boolean eligible) {}
+
+  /**
+   * How closely the variant acts like its source, over its repeats: mean agreement, mean action RMSE and
+   * the largest action error (both normalized by the action range; NaN for discrete actions).
+   */
+  public record Fidelity(double agreement, double actionRmse, double actionMaxError) {}
 
   /** What kind of variant: the baseline, one quantization, one pruning step, or a pipeline of steps. */
   public enum Kind { BASELINE, QUANTIZE, PRUNE, PIPELINE }
@@ -141,7 +147,8 @@ public final class Analysis {
         base.stream().map(Analysis::measures).toList(), w);
     double score = Scores.combined(ratios, w);
     return new VariantSummary(name, kind, method, ratio, s.size(), failed, Stats.mean(returns), ci[0], ci[1], iqm(returns),
-        mean(s, "success_rate"), mean(s, "agreement"), (long) mean(s, "size_bytes"), (long) mean(s, "params"),
+        mean(s, "success_rate"),
+        new Fidelity(mean(s, "agreement"), mean(s, "action_rmse"), max(s, "action_max_error")), (long) mean(s, "size_bytes"), (long) mean(s, "params"),
         mean(s, "sparsity"), median(s.stream().mapToDouble(Sample::b1).toArray()),
         median(s.stream().mapToDouble(Sample::bBatch).toArray()), median(values(s, "memory_peak_kb")),
         median(values(s, "memory_baseline_kb")), median(values(s, "memory_model_kb")), mean(s, "energy_j_per_inference"),
@@ -183,6 +190,10 @@ public final class Analysis {
 
   private static double[] values(List<Sample> s, String key) {
     return s.stream().mapToDouble(x -> num(x.m(), key)).toArray();
+  }
+
+  private static double max(List<Sample> s, String key) {
+    return Arrays.stream(values(s, key)).filter(Double::isFinite).max().orElse(Double.NaN);
   }
 
   private static double mean(List<Sample> s, String key) {

@@ -47,10 +47,15 @@ public final class CellExecutor {
   /** What a model file says about itself. */
   public record ModelInfo(String algorithm, String envId, Map<String, String> metadata) {}
 
-  /** What one evaluation of one variant measured (NaN where it does not apply). */
+  /**
+   * What one evaluation of one variant measured (NaN where it does not apply): agreement for every action
+   * space, the action error (normalized by the action range) for continuous ones.
+   */
   public record Measured(int episodes, double meanReturn, double stdReturn, double ci95Low, double ci95High,
-      double successRate, double agreement, double agreementDecisive, double meanEpisodeLength, long sizeBytes,
-      long params, double sparsity) {}
+      double successRate, Fidelity fidelity, double meanEpisodeLength, long sizeBytes, long params, double sparsity) {}
+
+  /** How closely a variant acts like its source on the states it visited. */
+  public record Fidelity(double agreement, double agreementDecisive, double actionRmse, double actionMaxError) {}
 
   /** A loaded model that the memory probe runs: flat batch in, flat outputs out. */
   public interface Inference extends AutoCloseable {
@@ -163,7 +168,8 @@ public final class CellExecutor {
     try (Policy p = Policy.load(model, "ort"); Policy ref = Policy.load(reference, "ort")) {
       EvalReport r = Evaluator.evaluate(p, envId, new EvalOptions(episodes, seed, false, 1, 1), ref);
       return new Measured(r.episodes(), r.meanReturn(), r.stdReturn(), r.ci95Low(), r.ci95High(), r.successRate(),
-          r.agreement(), r.agreementDecisive(), r.meanEpisodeLength(), r.sizeBytes(), r.params(), r.sparsity());
+          new Fidelity(r.agreement(), r.agreementDecisive(), r.actionRmse(), r.actionMaxError()), r.meanEpisodeLength(),
+          r.sizeBytes(), r.params(), r.sparsity());
     }
   }
 

@@ -213,8 +213,10 @@ public final class Runner {
     metrics.put("ci95_low", m.ci95Low());
     metrics.put("ci95_high", m.ci95High());
     metrics.put("success_rate", m.successRate());
-    metrics.put("agreement", m.agreement());
-    metrics.put("agreement_decisive", m.agreementDecisive());
+    metrics.put("agreement", m.fidelity().agreement());
+    metrics.put("agreement_decisive", m.fidelity().agreementDecisive());
+    metrics.put("action_rmse", m.fidelity().actionRmse());
+    metrics.put("action_max_error", m.fidelity().actionMaxError());
     metrics.put("mean_episode_length", m.meanEpisodeLength());
     metrics.put("size_bytes", m.sizeBytes());
     metrics.put("params", m.params());

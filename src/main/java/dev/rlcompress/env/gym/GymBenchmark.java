@@ -113,4 +113,54 @@ public final class GymBenchmark {
     }
     return target;
   }
+
+  /**
+   * What {@code rlc bench-env} measures: every env id × copy count through Gymnasium in Python, the
+   * worker code without pipes, the bridge with one worker and (when {@code workers} > 1) with several.
+   *
+   * @param seconds length of each measurement; {@code rounds} turns per measurement, the median shown
+   */
+  public record Plan(java.util.List<String> ids, java.util.List<Integer> counts, int workers, double seconds, int rounds) {}
+
+  /** Runs {@code plan}, the ways of stepping interleaved per round, and returns the Markdown table. */
+  public static String table(Plan plan) {
+    StringBuilder out = new StringBuilder("| env | copies | stepped by | env steps/s | vs Gymnasium | CPU µs per env step | vs Gymnasium |\n");
+    out.append("|---|---:|---|---:|---:|---:|---:|\n");
+    double seconds = plan.seconds();
+    for (String id : plan.ids()) {
+      for (int n : plan.counts()) {
+        int w = Math.min(n, plan.workers());
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("Gymnasium", "worker code, no pipes", "bridge, 1 worker"));
+        java.util.List<java.util.function.Supplier<Rate>> runs = new java.util.ArrayList<>(java.util.List.of(
+            () -> python(id, n, seconds, Baseline.GYMNASIUM),
+            () -> python(id, n, seconds, Baseline.WORKER),
+            () -> bridge(id, n, 1, seconds)));
+        if (w > 1) {
+          names.add("bridge, " + w + " workers");
+          runs.add(() -> bridge(id, n, w, seconds));
+        }
+        double[][] rate = new double[runs.size()][plan.rounds()], cpu = new double[runs.size()][plan.rounds()];
+        for (int r = 0; r < plan.rounds(); r++) {
+          for (int c = 0; c < runs.size(); c++) {
+            Rate x = runs.get(c).get();
+            rate[c][r] = x.stepsPerSecond();
+            cpu[c][r] = x.cpuMicrosPerStep();
+          }
+        }
+        double base = median(rate[0]), baseCpu = median(cpu[0]);
+        for (int c = 0; c < runs.size(); c++) {
+          double m = median(rate[c]), u = median(cpu[c]);
+          // CPU ratio as a rate: Gymnasium's CPU per step over this one's (above 100%: cheaper than Gymnasium)
+          out.append(String.format("| %s | %d | %s | %,.0f | %.0f%% | %.1f | %.0f%% |%n", id, n, names.get(c), m, 100 * m / base, u, 100 * baseCpu / u));
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static double median(double[] x) {
+    double[] s = x.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
+  }
 }
