@@ -64,7 +64,7 @@ public final class Algorithms {
   }
 
   /** What an environment's spaces decide about the trainer. */
-  private record Spaces(boolean continuous, boolean pixels) {}
+  private record Spaces(boolean continuous, boolean pixels, dev.rlcompress.env.Space observations) {}
 
   /**
    * Per environment spec, remembered: asking a Gymnasium-hosted environment for its spaces starts a
@@ -76,7 +76,8 @@ public final class Algorithms {
     Spaces s = SPACES.get(envId);
     if (s != null) return s;
     try (var env = dev.rlcompress.env.Envs.make(envId)) {
-      s = new Spaces(env.actionSpace() instanceof dev.rlcompress.env.Space.Box, PixelRollouts.isPixels(env.observationSpace()));
+      s = new Spaces(env.actionSpace() instanceof dev.rlcompress.env.Space.Box, PixelRollouts.isPixels(env.observationSpace()),
+          env.observationSpace());
     }
     SPACES.put(envId, s);
     return s;
@@ -90,11 +91,15 @@ public final class Algorithms {
     Hyperparameters hp = new Hyperparameters(algo, schema(algo, envId), defaults(algo, envId), overrides);
     switch (algo) {
       case "dqn" -> Dqn.checkRelations(hp);
-      case "ppo", "trpo" -> Ppo.checkRelations(hp);
+      case "ppo", "trpo" -> {
+        if (algo.equals("ppo") && pixels(envId)) PixelRollouts.pixelShape(spaces(envId).observations(), envId);
+        Ppo.checkRelations(hp);
+      }
       case "ppo-rnd" -> {
         if (!pixels(envId))
           throw new UserError("ppo-rnd trains CNN policies on image observations (Atari ids such as ALE/MontezumaRevenge-v5); "
               + envId + " has none");
+        PixelRollouts.pixelShape(spaces(envId).observations(), envId);
         Ppo.checkRelations(hp);
       }
       case "ddpg", "td3", "sac" -> OffPolicy.checkRelations(hp);

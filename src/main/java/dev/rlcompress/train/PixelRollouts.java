@@ -94,14 +94,23 @@ final class PixelRollouts {
     else for (int e = 0; e < nEnvs; e++) lastStarts[e] = resumed.number("pixel.start." + e) != 0;
   }
 
-  /** The [C, H, W] shape of a pixel observation space (values 0..255), or a one-line refusal. */
+  /** The smallest height and width the three convolutions (8/4, 4/2, 3/1) leave an output for. */
+  static final int MIN_SIZE = 36;
+
+  /**
+   * The [C, H, W] shape of a pixel observation space (channels first, values 0..255, at least
+   * {@link #MIN_SIZE} pixels a side), or a one-line refusal: a raw {@code gym:} Atari env's [210, 160, 3]
+   * RGB frames are channels last.
+   */
   static int[] pixelShape(Space s, String id) {
     if (s instanceof Space.Box b && b.shape().length == 3) {
+      int[] d = b.shape();
       boolean bytes = true;
       for (int i = 0; i < b.low().length && bytes; i++) bytes = b.low()[i] >= 0 && b.high()[i] <= 255;
-      if (bytes) return b.shape();
+      if (bytes && d[0] <= d[1] && d[0] <= d[2] && d[1] >= MIN_SIZE && d[2] >= MIN_SIZE) return d;
     }
-    throw new UserError("the CNN policies need image observations [C, H, W] of values 0..255; " + id + " has " + s);
+    throw new UserError("the CNN policies need channel-first image observations [C, H, W] of values 0..255, at least "
+        + MIN_SIZE + " pixels a side, as ALE/<Game>-v5's [4, 84, 84]; " + id + " has " + s);
   }
 
   /** Whether {@code s} is an image space the CNN policies train on. */
@@ -218,6 +227,22 @@ final class PixelRollouts {
       }
     }
     return planes;
+  }
+
+  /**
+   * Training-time evaluation of a pixel policy (greedy, on the run's evaluation variant of the game,
+   * one PyTorch call per step); {@code policy} makes the policy with tensors in the manager it is given.
+   * Returns true on a new best, as {@link Selection#evaluate}.
+   */
+  boolean evaluate(Selection selection, long step, NDManager manager, java.util.function.Function<NDManager, ActorCritic> policy) {
+    try (NDManager sub = manager.newSubManager()) {
+      ActorCritic p = policy.apply(sub);
+      return selection.evaluate(step, new dev.rlcompress.model.HeadKind.Categorical(), obs -> {
+        byte[] b = new byte[frameSize];
+        pack(obs, b, 0);
+        return infer(sub, p, b, 0, 1).logits();
+      });
+    }
   }
 
   private Outputs infer(NDManager manager, ActorCritic policy, byte[] bytes, int offset, int count) {

@@ -226,7 +226,10 @@ public final class PpoCnn {
         }
         // 4. Evaluation (off by default), checkpoint, progress.
         long step = run.step();
-        if (selection.due(step) && evaluate(manager, net, selection, step)) best.copyFrom(net);
+        if (selection.due(step) && buf.evaluate(selection, step, manager, m -> {
+          Net.Tensors t = net.tensors(m, false);
+          return (mm, frames) -> net.infer(t, frames);
+        })) best.copyFrom(net);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
             c.putParams("net", all);
@@ -257,21 +260,6 @@ public final class PpoCnn {
         gc.backward(p.loss().sub(p.entropy().mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef())));
       }
       return t.gradients();
-    }
-  }
-
-  /** Training-time evaluation with the current weights (greedy, one PyTorch call per step). */
-  private static boolean evaluate(NDManager manager, Net net, Selection selection, long step) {
-    try (NDManager sub = manager.newSubManager()) {
-      Net.Tensors t = net.tensors(sub, false);
-      int[] shape = net.body().inShape();
-      return selection.evaluate(step, new HeadKind.Categorical(), obs -> {
-        try (NDManager s = sub.newSubManager()) {
-          byte[] b = new byte[obs.length];
-          for (int i = 0; i < b.length; i++) b[i] = (byte) (int) obs[i];
-          return net.infer(t, PixelRollouts.frames(s, b, 0, 1, shape)).logits();
-        }
-      });
     }
   }
 

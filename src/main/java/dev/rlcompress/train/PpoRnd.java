@@ -117,6 +117,18 @@ public final class PpoRnd {
       return ConvNet.parameters(body, actor, extra, vExt, vInt);
     }
 
+    Net copy() {
+      return new Net(body.copy(), actor.copy(), extra.copy(), vExt.copy(), vInt.copy());
+    }
+
+    void copyFrom(Net o) {
+      body.copyFrom(o.body);
+      actor.copyFrom(o.actor);
+      extra.copyFrom(o.extra);
+      vExt.copyFrom(o.vExt);
+      vInt.copyFrom(o.vInt);
+    }
+
     record Tensors(NDList body, NDList actor, NDList extra, NDList vExt, NDList vInt) {
       float[][] gradients() {
         return PpoCnn.concat(ConvNet.gradients(body), ConvNet.gradients(actor), ConvNet.gradients(extra),
@@ -165,10 +177,13 @@ public final class PpoRnd {
     Rnd rnd = new Rnd(planeShape, nEnvs, init);
     float[][] all = PpoCnn.concat(net.parameters(), rnd.trainable());
     Adam adam = new Adam(all, 0.9, 0.999, 1e-5);
+    Net best = net.copy();
     Rng rng = run.rng();
+    Selection selection = run.selection();
     Checkpoint resumed = run.resumed();
     if (resumed != null) {
       resumed.loadParams("net", net.parameters());
+      resumed.loadParams("best", best.parameters());
       rnd.load(resumed);
       resumed.loadAdam("adam", adam);
     } else {
@@ -210,9 +225,15 @@ public final class PpoRnd {
             adam.step(all, gradient(manager, net, rnd, buf, mb, targets, hp), lr, maxGradNorm);
           }
         }
+        long step = run.step();
+        if (selection.due(step) && buf.evaluate(selection, step, manager, m -> {
+          Net.Tensors t = net.tensors(m, false);
+          return (mm, frames) -> net.infer(t, frames);
+        })) best.copyFrom(net);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
             c.putParams("net", net.parameters());
+            c.putParams("best", best.parameters());
             rnd.save(c);
             c.putAdam("adam", adam);
             buf.save(c);
@@ -220,7 +241,7 @@ public final class PpoRnd {
         run.progress();
       }
     }
-    return run.result(net.model(run.provenance()));
+    return run.result((selection.bestStep >= 0 ? best : net).model(run.provenance()));
   }
 
   /** A minibatch's normalized advantages, the two returns and the predictor's sample mask. */

@@ -43,6 +43,8 @@ class HyperparametersTest {
         "net_arch", "256,448"), subset(rnd, "gamma", "int_gamma", "ext_coef", "int_coef", "update_proportion", "net_arch"));
     UserError e = assertThrows(UserError.class, () -> Algorithms.hyperparameters("ppo-rnd", "CartPole-v1", Map.of()));
     assertTrue(e.getMessage().contains("image observations"), e.getMessage());
+    UserError rgb = assertThrows(UserError.class, () -> Algorithms.hyperparameters("ppo", "gym:ALE/Pong-v5", Map.of()));
+    assertTrue(rgb.getMessage().contains("channel-first"), "raw RGB frames are channels last: " + rgb.getMessage());
     UserError u = assertThrows(UserError.class,
         () -> Algorithms.hyperparameters("ppo-rnd", "ALE/MontezumaRevenge-v5", Map.of("update_proportion", "0")));
     assertTrue(u.getMessage().startsWith("ppo-rnd hyperparameter update_proportion must be"), u.getMessage());
