@@ -20,13 +20,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     description = {
-      "Train a DQN, PPO, TRPO, DDPG, TD3 or SAC policy; writes DIR/model.onnx and checkpoints.",
+      "Train a DQN, PPO, PPO-RND, TRPO, DDPG, TD3 or SAC policy; writes DIR/model.onnx and checkpoints.",
       "",
       "Train a policy and export it to DIR/model.onnx (fp32, provenance in its metadata).",
       "Checkpoints go to DIR while training; rerun the same command with --resume after a crash or",
       "Ctrl-C to continue from the last one. Hyperparameters default to RL Zoo's tuned values for the",
       "environment; list them with --show-hp, override with --hp key=value. PPO trains a categorical",
-      "policy on discrete actions and a diagonal Gaussian one on continuous (Box) actions."
+      "policy on discrete actions, a diagonal Gaussian one on continuous (Box) actions, and the Nature",
+      "CNN on image observations (ALE/<Game>-v5, trained with episodic life and clipped rewards).",
+      "ppo-rnd is PPO with Random Network Distillation on images (the RND paper's network and settings)."
     },
     mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {

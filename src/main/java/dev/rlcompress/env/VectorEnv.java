@@ -152,6 +152,28 @@ public final class VectorEnv implements AutoCloseable {
     return obs;
   }
 
+  /**
+   * Continues from the state {@link #snapshot()} saw without replaying it: every copy starts its next
+   * episode (index + 1, so the seeds are those an uninterrupted run would have used next). For
+   * environments whose episodes cannot be rebuilt from a seeded reset and their actions (Atari with
+   * episodic life: after a lost life the game goes on, so the episode does not start from a reset).
+   * Deterministic given the state, but not the uninterrupted run's continuation.
+   */
+  public float[][] restart(State st) {
+    if (st.episodeIndex().length != obs.length)
+      throw new IllegalArgumentException("state of " + st.episodeIndex().length + " copies, this has " + obs.length);
+    seed = st.seed();
+    long[] seeds = new long[obs.length];
+    for (int i = 0; i < obs.length; i++) {
+      episodeIndex[i] = st.episodeIndex()[i] + 1;
+      seeds[i] = episodeSeed(seed, i, episodeIndex[i]);
+      episodeStarted(i);
+    }
+    batch.reset(seeds, obs);
+    Arrays.fill(episodeEnded, false);
+    return obs;
+  }
+
   public double reward(int i) {
     return steps[i].reward();
   }

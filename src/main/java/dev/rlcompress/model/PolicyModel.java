@@ -23,6 +23,10 @@ public record PolicyModel(
     if (heads.get(0).kind() instanceof HeadKind.Value)
       throw new IllegalArgumentException("the first head must be an action head");
     Shapes.check(inputShape, trunk, heads);
+    int size = 1;
+    for (int d : inputShape) size *= d;
+    if (normalization != null && !normalization.isUniform() && normalization.mean().length != size)
+      throw new IllegalArgumentException("normalization has " + normalization.mean().length + " values for an input of " + size);
   }
 
   @Override

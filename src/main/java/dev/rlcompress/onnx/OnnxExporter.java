@@ -48,7 +48,7 @@ public final class OnnxExporter {
 
     String x = ModelFormat.INPUT_NAME;
     if (m.normalization() != null) {
-      long[] dims = toLong(m.inputShape());
+      long[] dims = m.normalization().isUniform() ? new long[] {1} : toLong(m.inputShape());
       String mean = g.floats("norm.mean", m.normalization().mean(), dims);
       String std = g.floats("norm.std", m.normalization().std(), dims);
       x = g.node("Sub", new String[] {x, mean}, g.fresh("centered"));

@@ -9,13 +9,14 @@ public final class Algorithms {
   private Algorithms() {}
 
   public static List<String> names() {
-    return List.of("dqn", "ppo", "trpo", "ddpg", "td3", "sac");
+    return List.of("dqn", "ppo", "ppo-rnd", "trpo", "ddpg", "td3", "sac");
   }
 
   public static TrainResult train(String algo, TrainConfig cfg) {
     return switch (algo) {
       case "dqn" -> Dqn.train(cfg);
-      case "ppo" -> continuous(cfg.envId()) ? PpoGaussian.train(cfg) : Ppo.train(cfg);
+      case "ppo" -> pixels(cfg.envId()) ? PpoCnn.train(cfg) : continuous(cfg.envId()) ? PpoGaussian.train(cfg) : Ppo.train(cfg);
+      case "ppo-rnd" -> PpoRnd.train(cfg);
       case "trpo" -> Trpo.train(cfg);
       case "ddpg" -> Ddpg.train(cfg);
       case "td3" -> Td3.train(cfg);
@@ -30,18 +31,19 @@ public final class Algorithms {
    */
   public static Map<String, String> defaults(String algo, String envId) {
     String table = switch (algo) {
-      case "dqn", "trpo", "ddpg", "td3", "sac" -> algo;
-      case "ppo" -> continuous(envId) ? "ppo-gaussian" : "ppo";
+      case "dqn", "trpo", "ddpg", "td3", "sac", "ppo-rnd" -> algo;
+      case "ppo" -> pixels(envId) ? "ppo-cnn" : continuous(envId) ? "ppo-gaussian" : "ppo";
       default -> throw unknown(algo);
     };
     return HyperparameterTables.resolve(table, baseId(envId));
   }
 
-  /** The hyperparameters {@code algo} takes on {@code envId} (PPO's depend on the action space). */
+  /** The hyperparameters {@code algo} takes on {@code envId} (PPO's depend on the spaces). */
   public static List<Hp> schema(String algo, String envId) {
     return switch (algo) {
       case "dqn" -> Dqn.schema();
-      case "ppo" -> continuous(envId) ? PpoGaussian.schema() : Ppo.schema();
+      case "ppo" -> pixels(envId) ? PpoCnn.schema() : continuous(envId) ? PpoGaussian.schema() : Ppo.schema();
+      case "ppo-rnd" -> PpoRnd.schema();
       case "trpo" -> Trpo.schema();
       case "ddpg" -> Ddpg.schema();
       case "td3" -> Td3.schema();
@@ -52,9 +54,32 @@ public final class Algorithms {
 
   /** Whether {@code envId}'s actions are continuous (a Box): PPO then trains its Gaussian-policy form. */
   static boolean continuous(String envId) {
+    return spaces(envId).continuous();
+  }
+
+  /** Whether {@code envId}'s observations are images [C, H, W]: PPO then trains the Nature CNN ({@link PpoCnn}). */
+  static boolean pixels(String envId) {
+    return spaces(envId).pixels();
+  }
+
+  /** What an environment's spaces decide about the trainer. */
+  private record Spaces(boolean continuous, boolean pixels, dev.rlcompress.env.Space observations) {}
+
+  /**
+   * Per environment spec, remembered: asking a Gymnasium-hosted environment for its spaces starts a
+   * worker process, and one command asks several times (schema, defaults, training).
+   */
+  private static final Map<String, Spaces> SPACES = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Spaces spaces(String envId) {
+    Spaces s = SPACES.get(envId);
+    if (s != null) return s;
     try (var env = dev.rlcompress.env.Envs.make(envId)) {
-      return env.actionSpace() instanceof dev.rlcompress.env.Space.Box;
+      s = new Spaces(env.actionSpace() instanceof dev.rlcompress.env.Space.Box, PixelRollouts.isPixels(env.observationSpace()),
+          env.observationSpace());
     }
+    SPACES.put(envId, s);
+    return s;
   }
 
   /**
@@ -65,7 +90,17 @@ public final class Algorithms {
     Hyperparameters hp = new Hyperparameters(algo, schema(algo, envId), defaults(algo, envId), overrides);
     switch (algo) {
       case "dqn" -> Dqn.checkRelations(hp);
-      case "ppo", "trpo" -> Ppo.checkRelations(hp);
+      case "ppo", "trpo" -> {
+        if (algo.equals("ppo") && pixels(envId)) PixelRollouts.pixelShape(spaces(envId).observations(), envId);
+        Ppo.checkRelations(hp);
+      }
+      case "ppo-rnd" -> {
+        if (!pixels(envId))
+          throw new UserError("ppo-rnd trains CNN policies on image observations (Atari ids such as ALE/MontezumaRevenge-v5); "
+              + envId + " has none");
+        PixelRollouts.pixelShape(spaces(envId).observations(), envId);
+        Ppo.checkRelations(hp);
+      }
       case "ddpg", "td3", "sac" -> OffPolicy.checkRelations(hp);
       default -> throw unknown(algo);
     }
@@ -83,14 +118,26 @@ public final class Algorithms {
    * seeded with the run's seed. What the lottery-ticket check rewinds to.
    */
   public static dev.rlcompress.model.PolicyModel initialPolicy(dev.rlcompress.model.Provenance p) {
-    var env = dev.rlcompress.env.Envs.make(p.envId());
-    int obs = env.observationSpace().flatSize();
-    if (!(env.actionSpace() instanceof dev.rlcompress.env.Space.Discrete d))
+    dev.rlcompress.env.Space obsSpace, actSpace;
+    try (var env = dev.rlcompress.env.Envs.make(p.envId())) {
+      obsSpace = env.observationSpace();
+      actSpace = env.actionSpace();
+    }
+    int obs = obsSpace.flatSize();
+    if (!(actSpace instanceof dev.rlcompress.env.Space.Discrete d))
       throw new UserError("initial weights can be rebuilt for discrete-action DQN/PPO runs only");
     Map<String, String> hp = p.hyperparameters();
     if (!hp.containsKey("net_arch")) throw new UserError("the model's provenance lacks net_arch; cannot rebuild its initialisation");
     int[] hidden = Hyperparameters.widths(hp.get("net_arch"));
     java.util.SplittableRandom rng = new java.util.SplittableRandom(p.seed());
+    if (PixelRollouts.isPixels(obsSpace)) {
+      int[] shape = PixelRollouts.pixelShape(obsSpace, p.envId());
+      return switch (p.algorithm()) {
+        case "ppo" -> PpoCnn.Net.create(shape, hidden, d.n(), rng).model(p).actionOnly();
+        case "ppo-rnd" -> PpoRnd.Net.create(shape, hidden, d.n(), rng).model(p);
+        default -> throw new UserError("initial weights of " + p.algorithm() + " on images cannot be rebuilt");
+      };
+    }
     int[] sizes = Ppo.sizes(obs, hidden, d.n());
     return switch (p.algorithm()) {
       case "dqn" -> new dev.rlcompress.model.PolicyModel(new int[] {obs}, null, List.of(),

@@ -49,6 +49,16 @@ public final class Checkpoint {
     return strings.get(key);
   }
 
+  /** Stores parameter arrays (a network's, in order) under {@code prefix}. */
+  public void putParams(String prefix, float[][] params) {
+    for (int i = 0; i < params.length; i++) put(prefix + "." + i, params[i]);
+  }
+
+  /** Restores parameter arrays stored by {@link #putParams} in place. */
+  public void loadParams(String prefix, float[][] params) {
+    for (int i = 0; i < params.length; i++) copyInto(prefix + "." + i, params[i], prefix);
+  }
+
   /** Stores every parameter array of {@code net} under {@code prefix}. */
   public void putNet(String prefix, Mlp net) {
     for (int i = 0; i < net.params.length; i++) put(prefix + "." + i, net.params[i]);

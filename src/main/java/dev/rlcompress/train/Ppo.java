@@ -221,19 +221,33 @@ public final class Ppo {
       NDArray mask = sub.create(mb.onehot(), new Shape(m, nActions));
       NDArray old = sub.create(mb.oldLogp()), advT = sub.create(mb.adv()), retT = sub.create(mb.ret());
       try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-        NDArray logpAll = pi.forward(piT, x).logSoftmax(1);
-        NDArray logp = logpAll.mul(mask).sum(new int[] {1});
-        NDArray ratio = logp.sub(old).exp();
-        NDArray surr = ratio.mul(advT).minimum(ratio.clip(1 - c.clip(), 1 + c.clip()).mul(advT));
-        NDArray policyLoss = surr.mean().neg();
-        NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).mean().neg();
+        PolicyTerms p = clippedSurrogate(pi.forward(piT, x), mask, old, advT, c.clip());
         NDArray value = v.forward(vT, x).reshape(m);
         NDArray valueLoss = value.sub(retT).square().mean();
-        NDArray loss = policyLoss.sub(entropy.mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef()));
+        NDArray loss = p.loss().sub(p.entropy().mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef()));
         gc.backward(loss);
       }
       return concat(Mlp.gradients(piT), Mlp.gradients(vT));
     }
+  }
+
+  /** PPO's policy terms on a minibatch: the clipped surrogate loss (to minimise) and the mean entropy. */
+  record PolicyTerms(NDArray loss, NDArray entropy) {}
+
+  /**
+   * The clipped surrogate objective (Schulman et al. 2017, eq. 7) as a loss, and the policy's entropy,
+   * from the categorical policy's {@code logits} [m, A], the actions taken as {@code onehot} [m, A],
+   * their log-probabilities when collected and the (normalized) advantages. Every discrete PPO here
+   * (MLP, CNN, RND) computes its policy terms with this one function.
+   */
+  static PolicyTerms clippedSurrogate(NDArray logits, NDArray onehot, NDArray oldLogp, NDArray adv, double clip) {
+    NDArray logpAll = logits.logSoftmax(1);
+    NDArray logp = logpAll.mul(onehot).sum(new int[] {1});
+    NDArray ratio = logp.sub(oldLogp).exp();
+    NDArray surr = ratio.mul(adv).minimum(ratio.clip(1 - clip, 1 + clip).mul(adv));
+    NDArray policyLoss = surr.mean().neg();
+    NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).mean().neg();
+    return new PolicyTerms(policyLoss, entropy);
   }
 
 

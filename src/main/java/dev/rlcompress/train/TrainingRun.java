@@ -136,11 +136,22 @@ public final class TrainingRun implements AutoCloseable {
 
   /** The run's {@code n} environments, reset with the run's seed, or rebuilt as they were at the checkpoint. */
   public VectorEnv envs(int n) {
-    VectorEnv v = new VectorEnv(cfg.envId(), n);
+    return envs(n, cfg.envId(), true);
+  }
+
+  /**
+   * {@code n} copies of {@code spec} (a training variant of the run's environment, e.g. Atari with
+   * episodic life), reset with the run's seed. On resume they are rebuilt as they were at the checkpoint
+   * when {@code replayable}; otherwise each copy starts its next episode ({@link VectorEnv#restart}):
+   * the resumed run is then deterministic but not the uninterrupted one.
+   */
+  public VectorEnv envs(int n, String spec, boolean replayable) {
+    VectorEnv v = new VectorEnv(spec, n);
     envs.add(v);
     String key = "run.env" + (envs.size() - 1);
-    if (resumed != null) v.restore(readEnvState(resumed, key, n));
-    else v.reset(cfg.seed());
+    if (resumed == null) v.reset(cfg.seed());
+    else if (replayable) v.restore(readEnvState(resumed, key, n));
+    else v.restart(readEnvState(resumed, key, n));
     return v;
   }
 

@@ -33,6 +33,30 @@ class HyperparametersTest {
   }
 
   @org.junit.jupiter.api.Test
+  void atariDefaultsAreRlZoosAndTheRndPapersAndRndNeedsImages() {
+    Map<String, String> ppo = Algorithms.hyperparameters("ppo", "ALE/Breakout-v5", Map.of()).asMap();
+    assertEquals(Map.of("n_envs", "8", "n_steps", "128", "n_epochs", "4", "batch_size", "256", "learning_rate", "2.5e-4",
+        "clip_range", "0.1", "ent_coef", "0.01", "vf_coef", "0.5", "linear_schedule", "true"),
+        subset(ppo, "n_envs", "n_steps", "n_epochs", "batch_size", "learning_rate", "clip_range", "ent_coef", "vf_coef", "linear_schedule"));
+    Map<String, String> rnd = Algorithms.hyperparameters("ppo-rnd", "ALE/MontezumaRevenge-v5", Map.of()).asMap();
+    assertEquals(Map.of("gamma", "0.999", "int_gamma", "0.99", "ext_coef", "2.0", "int_coef", "1.0", "update_proportion", "0.25",
+        "net_arch", "256,448"), subset(rnd, "gamma", "int_gamma", "ext_coef", "int_coef", "update_proportion", "net_arch"));
+    UserError e = assertThrows(UserError.class, () -> Algorithms.hyperparameters("ppo-rnd", "CartPole-v1", Map.of()));
+    assertTrue(e.getMessage().contains("image observations"), e.getMessage());
+    UserError rgb = assertThrows(UserError.class, () -> Algorithms.hyperparameters("ppo", "gym:ALE/Pong-v5", Map.of()));
+    assertTrue(rgb.getMessage().contains("channel-first"), "raw RGB frames are channels last: " + rgb.getMessage());
+    UserError u = assertThrows(UserError.class,
+        () -> Algorithms.hyperparameters("ppo-rnd", "ALE/MontezumaRevenge-v5", Map.of("update_proportion", "0")));
+    assertTrue(u.getMessage().startsWith("ppo-rnd hyperparameter update_proportion must be"), u.getMessage());
+  }
+
+  static Map<String, String> subset(Map<String, String> m, String... keys) {
+    Map<String, String> r = new java.util.HashMap<>();
+    for (String k : keys) r.put(k, m.get(k));
+    return r;
+  }
+
+  @org.junit.jupiter.api.Test
   void relationsBetweenKeysAreCheckedBeforeTraining() {
     UserError e = assertThrows(UserError.class, () -> Dqn.train(new TrainConfig("CartPole-v1", 0, 100,
         Map.of("batch_size", "64", "buffer_size", "10"), null, false, null)));

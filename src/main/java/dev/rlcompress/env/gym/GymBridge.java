@@ -21,6 +21,11 @@ public final class GymBridge {
     return id.startsWith(PREFIX) || Atari.isAtari(id);
   }
 
+  /** Whether {@code id} is a preprocessed Atari game ({@code ALE/<Game>-v5}, not the raw {@code gym:} one). */
+  public static boolean isAtari(String id) {
+    return Atari.isAtari(id);
+  }
+
   /** The Gymnasium-hosted ids {@code rlc envs} lists. */
   public static List<String> listedIds() {
     return Atari.LISTED;
