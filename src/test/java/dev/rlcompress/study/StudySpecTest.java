@@ -153,7 +153,8 @@ class StudySpecTest {
     assertEquals(Grid.expand(plain).stream().map(Cell::key).toList(), Grid.expand(shared).stream().map(Cell::key).toList(),
         "where files are kept is no part of a cell's definition");
     assertHas(problems(write("s3.yaml", yaml + "shared_dir: s3a://bucket/studies\n")), "object-store URIs are not supported");
-    assertHas(problems(write("proc.yaml", yaml + "shared_dir: /proc/rlc-nope\n")), "shared_dir: cannot create or write /proc/rlc-nope");
+    write("a-file", "x");
+    assertHas(problems(write("file.yaml", yaml + "shared_dir: a-file/studies\n")), "shared_dir: cannot create or write");
 
     // A scheduler whose cells do not run in this JVM's file view: without shared_dir the study is refused
     // before any work; with it, the source is staged there and every file the cells write lands there.

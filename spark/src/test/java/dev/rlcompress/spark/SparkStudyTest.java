@@ -37,11 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * to the end: no row lost, duplicated or recorded twice.
  *
  * <p>Why returns are compared with a tolerance against the local run, and exactly against the evaluator:
- * the trained source policy can differ in its last bits between two JVMs, because the Java training
- * kernels sum floats with the Vector API's {@code reduceLanes(ADD)}, whose order may differ between the
- * interpreted and the JIT-compiled code, so the JIT's timing (busier in a JVM that also runs Spark) shows
- * in the weights. Given the same model file, the evaluator is deterministic: every return Spark recorded
- * must be exactly what the local evaluator computes on that file.
+ * the trained source policy can differ in its last bits from one run to the next (with the local runner
+ * too), because the Java training kernels sum floats with the Vector API's {@code reduceLanes(ADD)}, whose
+ * order may differ between the interpreted and the JIT-compiled code, so the JIT's timing shows in the
+ * weights (docs/scale-out.md: 9 distinct models in 13 runs, identical returns in all). Given the same model
+ * file, the evaluator is deterministic: every return Spark recorded must be exactly what the local
+ * evaluator computes on that file.
  */
 class SparkStudyTest {
   static final Path HOME = Path.of(System.getProperty("rlc.home", ".."));
