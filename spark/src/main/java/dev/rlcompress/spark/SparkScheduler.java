@@ -119,7 +119,7 @@ public final class SparkScheduler implements CellScheduler {
     sc.setJobDescription(task.label());
     try {
       return sc.parallelize(List.of(task), 1).map(SparkScheduler::work).collect().get(0);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's SparkException is checked in Java's eyes and thrown without being declared
       // The context going down (the driver is being stopped) is no verdict on the cell: leave it unrecorded.
       if (sc.sc().isStopped()) throw new UserError("Spark stopped while " + task.label() + " ran; run the study again to continue");
       return CellOutcome.failed(task.cellKey(), "Spark gave up on the cell: " + firstLine(e), started,

@@ -135,6 +135,62 @@ class SparkStudyTest {
   }
 
   /**
+   * Spark's standalone cluster in miniature ({@code local-cluster[2,1,1024]}: a master and two workers in
+   * the driver JVM, each executor a JVM of its own): the cells run in other JVMs, so everything they pass
+   * on goes through {@code shared_dir}; while the training cell runs, every executor is killed. Spark
+   * launches new executors and runs the lost task again; the driver records the cell once, from its one
+   * attempt, and the study ends with the local runner's rows.
+   */
+  @Test
+  void lostExecutorsCellIsRetriedBySparkAndRecordedOnce() throws Exception {
+    // The executors get what a cluster gets (docs/scale-out.md): Spark's jars as $SPARK_HOME/jars, and the job
+    // folder scripts/build-spark.sh lays out, on a short class path of wildcards.
+    Path job = HOME.resolve("spark/target/rlc-spark-job"), sparkJars = HOME.resolve("spark/target/rlc-spark/lib");
+    assertTrue(Files.isDirectory(job.resolve("lib")) && Files.isDirectory(sparkJars), "run scripts/build-spark.sh first");
+    Path sparkHome = Files.createDirectories(dir.resolve("spark-home"));
+    Files.createSymbolicLink(sparkHome.resolve("jars"), sparkJars);
+    Path spec = dir.resolve("smoke-shared.yaml");
+    Files.writeString(spec, Files.readString(SPEC) + "\nshared_dir: shared\n");
+    Path db = dir.resolve("cluster.db");
+    List<String> cmd = command(spec, db, "local-cluster[2,1,1024]");
+    cmd.add(1, "-Dspark.executor.extraClassPath=" + job + "/*:" + job + "/lib/*");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("cluster.log").toFile());
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    Process p = pb.start();
+    try {
+      waitUntil(p, () -> count(db, "SELECT count(*) FROM attempts") >= 1 && executors(p).size() == 2, "the training cell to start");
+      Thread.sleep(1500);
+      assertEquals(0, count(db, "SELECT count(*) FROM results"), "the training cell is still running");
+      for (ProcessHandle e : executors(p)) e.destroyForcibly();
+      assertTrue(p.waitFor(600, TimeUnit.SECONDS), "the study finishes");
+    } finally {
+      p.destroyForcibly();
+      for (ProcessHandle e : executors(p)) e.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("cluster.log")));
+    try (var apps = Files.list(sparkHome.resolve("work"))) {
+      Path app = apps.findFirst().orElseThrow();
+      try (var ex = Files.list(app)) {
+        assertTrue(ex.count() >= 4, "two executors lost, two more launched in their place");
+      }
+    }
+    assertEquals(1, count(db, "SELECT count(*) FROM attempts WHERE cell_key IN (SELECT cell_key FROM results WHERE kind = 'TRAIN')"),
+        "the driver submitted the training cell once; Spark retried its task");
+    assertEquals(planned.size(), count(db, "SELECT count(*) FROM attempts"), "one attempt per cell");
+    assertEquals(planned.size(), count(db, "SELECT count(*) FROM results WHERE model_path IS NULL OR model_path LIKE '"
+        + dir.resolve("shared/cluster.artifacts") + "/%'"), "every model in shared_dir");
+    assertSameRows(localDb, db);
+  }
+
+  /** The executor JVMs the study's driver started: its child processes (their own children are probes). */
+  private static List<ProcessHandle> executors(Process driver) {
+    return driver.children().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
+  }
+
+  /**
    * The same planned cells, each once and done, with the same definitions; variant rows with the same
    * episodes, sizes, parameter counts and sparsity, and returns within 5% of the local run's; latency rows
    * timing the same variants.
@@ -190,14 +246,23 @@ class SparkStudyTest {
   }
 
   private Process start(Path db, String log) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    ProcessBuilder pb = new ProcessBuilder(command(SPEC, db, "local[2]")).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(log).toFile());
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    return pb.start();
+  }
+
+  /**
+   * {@code rlc study SPEC --db DB --executor spark --master MASTER} as ./rlc starts it; the caller passes this
+   * test's class path in the environment ({@code CLASSPATH}): ONNX Runtime's native start-up crashes when the
+   * JVM's command line is long (see MemoryProbe).
+   */
+  private static List<String> command(Path spec, Path db, String master) {
+    return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "--add-modules", "jdk.incubator.vector",
         "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-Dai.djl.pytorch.num_interop_threads=1", "-Drlc.home=" + HOME, "-cp", System.getProperty("java.class.path"),
-        "dev.rlcompress.cli.Main", "study", SPEC.toString(), "--db", db.toString(), "--executor", "spark", "--master", "local[2]"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
-    pb.environment().put("DJL_OFFLINE", "true");
-    return pb.start();
+        "-Dai.djl.pytorch.num_interop_threads=1", "-Drlc.home=" + HOME, "dev.rlcompress.cli.Main", "study", spec.toString(), "--db", db.toString(), "--executor", "spark", "--master", master));
   }
 
   private static void waitUntil(Process p, BooleanSupplier condition, String what) throws Exception {
