@@ -72,6 +72,8 @@ public final class Schedulers {
   /** The provider of {@code name}, from the class path or the optional module's folder. */
   public static CellScheduler.Provider provider(String name) {
     CellScheduler.Provider p = find(name, Schedulers.class.getClassLoader());
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (p == null && context != null) p = find(name, context); // spark-submit loads the job jar in a loader of its own
     if (p != null) return p;
     Path dir = moduleDir(name);
     List<URL> urls = jars(dir);
