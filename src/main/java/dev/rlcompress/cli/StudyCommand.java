@@ -69,6 +69,7 @@ final class StudyCommand implements Callable<Integer> {
     StudySpec s = SpecParser.parse(spec, executor);
     Path database = db != null ? db : defaultDb(spec);
     if (!executorName.equals("local")) Schedulers.provider(executorName); // not built: say so before any work
+    if (master != null) Runner.checkSharedDir(s, Schedulers.isLocalMaster(master));
     List<Cell> cells = Grid.expand(s);
     if (plan) {
       Map<Cell.Kind, Long> byKind = new LinkedHashMap<>();

@@ -92,13 +92,21 @@ public final class Runner {
    * JVM's files (a cluster) needs the spec's {@code shared_dir}.
    */
   public static Summary run(StudySpec spec, Options o, CellScheduler scheduler, Listener listener) {
-    if (!scheduler.local() && spec.sharedDir() == null)
-      throw new UserError(spec.file().getFileName() + ": a cluster's executors need shared_dir: in the spec (a folder"
-          + " every executor can read and write, e.g. an NFS mount); it holds the models the cells pass on");
+    checkSharedDir(spec, scheduler.local());
     try (Store store = Store.openForWriting(o.db())) {
       Runner r = new Runner(spec, store, artifactsOf(spec, o.db()), listener);
       return r.run(o, scheduler);
     }
+  }
+
+  /**
+   * Refuses a study whose cells run outside this JVM's files ({@code local} false) when its spec names no
+   * {@code shared_dir}; callers that know this before starting a cluster check it first.
+   */
+  public static void checkSharedDir(StudySpec spec, boolean local) {
+    if (!local && spec.sharedDir() == null)
+      throw new UserError(spec.file().getFileName() + ": a cluster's executors need shared_dir: in the spec (a folder"
+          + " every executor can read and write, e.g. an NFS mount); it holds the models the cells pass on");
   }
 
   private Summary run(Options o, CellScheduler scheduler) {
