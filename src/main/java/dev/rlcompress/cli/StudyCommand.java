@@ -1,7 +1,6 @@
 package dev.rlcompress.cli;
 
 import dev.rlcompress.onnx.ModelFormat;
-import dev.rlcompress.util.UserError;
 import dev.rlcompress.study.Analysis;
 import dev.rlcompress.study.Cell;
 import dev.rlcompress.study.CellExecutor;
@@ -12,6 +11,7 @@ import dev.rlcompress.study.Schedulers;
 import dev.rlcompress.study.SpecParser;
 import dev.rlcompress.study.Store;
 import dev.rlcompress.study.StudySpec;
+import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
