@@ -13,6 +13,11 @@ fi
 # The policy runtime builds on its own, with no dependency, and runs its own tests.
 mvn -B -q -ntp -f runtime/pom.xml package
 mvn -B -ntp verify "$@"
+# The optional Spark executor (spark/, its own Maven project; docs/scale-out.md): build it (the first build
+# downloads Spark's jars once) and run its tests: the smoke study on Spark's local[2] against the local
+# runner, and a killed Spark driver resumed.
+bash scripts/build-spark.sh
+mvn -B -ntp -f spark/pom.xml test
 # What a user runs: ./rlc and every subcommand's --help print nothing on stderr (no picocli warning, no
 # JVM incubator notice).
 for cmd in "" $(./rlc --help 2>/dev/null | awk '/^Commands:/{f=1;next} f && /^  [a-z]/{print $1}'); do

@@ -4,11 +4,14 @@ import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.study.Analysis;
 import dev.rlcompress.study.Cell;
 import dev.rlcompress.study.CellExecutor;
+import dev.rlcompress.study.CellScheduler;
 import dev.rlcompress.study.Grid;
 import dev.rlcompress.study.Runner;
+import dev.rlcompress.study.Schedulers;
 import dev.rlcompress.study.SpecParser;
 import dev.rlcompress.study.Store;
 import dev.rlcompress.study.StudySpec;
+import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +39,18 @@ final class StudyCommand implements Callable<Integer> {
   @Option(names = "--db", paramLabel = "FILE", description = "Results database (default: SPEC's name with .db, beside it).")
   Path db;
 
-  @Option(names = "--workers", defaultValue = "1", description = "Cells run at once (default: ${DEFAULT-VALUE}).")
-  int workers;
+  @Option(names = "--workers", description = "Cells run at once (default: 1; with --executor spark: the cluster's task slots).")
+  Integer workers;
+
+  @Option(names = "--executor", paramLabel = "NAME", defaultValue = "local",
+      description = "Where cells run: local (threads of this process, the default) or spark (Apache Spark; build it"
+          + " once with scripts/build-spark.sh; docs/scale-out.md).")
+  String executorName;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master for --executor spark: local[N], spark://HOST:PORT, yarn, k8s://URL (default: the one"
+          + " spark-submit sets).")
+  String master;
 
   @Option(names = "--retry-failed", description = "Run failed cells again (their error rows are replaced).")
   boolean retryFailed;
@@ -50,9 +63,13 @@ final class StudyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Schedulers.check(executorName, master);
+    if (workers != null && workers < 1) throw new UserError("--workers must be at least 1");
     CellExecutor executor = new CellExecutor();
     StudySpec s = SpecParser.parse(spec, executor);
     Path database = db != null ? db : defaultDb(spec);
+    if (!executorName.equals("local")) Schedulers.provider(executorName); // not built: say so before any work
+    if (master != null) Runner.checkSharedDir(s, Schedulers.isLocalMaster(master));
     List<Cell> cells = Grid.expand(s);
     if (plan) {
       Map<Cell.Kind, Long> byKind = new LinkedHashMap<>();
@@ -65,8 +82,13 @@ final class StudyCommand implements Callable<Integer> {
       return 0;
     }
     ProgressBar bar = new ProgressBar("study " + s.name(), "cells");
-    Runner.Summary r = Runner.run(s, new Runner.Options(database, workers, retryFailed, "rlc study " + spec
-        + (db != null ? " --db " + db : "") + " --workers " + workers), executor, (done, total, note) -> bar.update(done, total, Double.NaN, note));
+    Runner.Summary r;
+    try (CellScheduler scheduler = Schedulers.open(executorName, executor, workers == null ? 1 : workers, master, "rlc study " + s.name())) {
+      int n = workers != null ? workers : scheduler.slots();
+      r = Runner.run(s, new Runner.Options(database, n, retryFailed, "rlc study " + spec + (db != null ? " --db " + db : "")
+          + " --workers " + n + (executorName.equals("local") ? "" : " --executor " + executorName
+          + (master != null ? " --master " + master : ""))), scheduler, (done, total, note) -> bar.update(done, total, Double.NaN, note));
+    }
     Analysis.Study a;
     try (Store store = Store.openForReading(database)) {
       a = Analysis.of(store);

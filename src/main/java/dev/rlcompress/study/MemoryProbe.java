@@ -50,8 +50,6 @@ public final class MemoryProbe {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(CHILD_JVM);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
     cmd.add(MemoryProbe.class.getName());
     cmd.add(model.toAbsolutePath().toString());
     cmd.add(Integer.toString(passes));
@@ -61,7 +59,13 @@ public final class MemoryProbe {
     try {
       Path err = Files.createTempFile("rlc-probe", ".err");
       try {
-        p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
+        // The class path goes in the environment, not on the command line: ONNX Runtime 1.29's native start-up
+        // dies of SIGSEGV (exit 139, no hs_err file) when the JVM's command line is long (measured on JDK 25.0.3:
+        // from about 4 KB with the default 1 MB stack, and at 21 KB even with -Xss4m), and a Spark executor's
+        // expanded class path is 10-20 KB.
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(300, TimeUnit.SECONDS)) throw new UserError("memory probe for " + model + " did not finish in 300 s");

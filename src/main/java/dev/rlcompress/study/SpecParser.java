@@ -42,7 +42,7 @@ public final class SpecParser {
   }
 
   static final Set<String> TOP = Set.of("name", "models", "train", "compression", "repeats", "evaluation", "latency",
-      "resources", "scores");
+      "resources", "scores", "shared_dir");
 
   /** Parses and validates {@code file}; throws one {@link UserError} listing every problem. */
   public static StudySpec parse(Path file, CellExecutor executor) {
@@ -77,12 +77,13 @@ public final class SpecParser {
     StudySpec.LatencyProtocol lp = readLatency(top.get("latency"));
     StudySpec.Resources res = readResources(top.get("resources"));
     StudySpec.ScoreWeights sw = readScores(top.get("scores"));
+    Path shared = top.containsKey("shared_dir") ? readSharedDir(top.get("shared_dir")) : null;
     if (!errors.isEmpty()) {
       throw new UserError(file + ": " + errors.size() + " problem" + (errors.size() == 1 ? "" : "s")
           + " in the study spec (nothing was run):\n  "
           + String.join("\n  ", errors.stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList()));
     }
-    return new StudySpec(name, file, sources, variants, repeats, ev, lp, res, sw);
+    return new StudySpec(name, file, sources, variants, repeats, ev, lp, res, sw, shared);
   }
 
   // ---- sources ----
@@ -435,6 +436,32 @@ public final class SpecParser {
       }
     }
     return new StudySpec.ScoreWeights(keep, w[0], w[1], w[2], w[3], floor);
+  }
+
+  /**
+   * {@code shared_dir}: a filesystem folder (relative to the spec's folder); it need not exist yet (the
+   * run creates it) but must be creatable and writable here, because the driver stages source models
+   * into it. Object-store URIs are refused: the cells read and write models through the filesystem API,
+   * so the folder has to be mounted on every executor (NFS, a cluster filesystem's mount, ...).
+   */
+  private Path readSharedDir(Node n) {
+    String s = scalar(n, "shared_dir");
+    if (s == null) return null;
+    if (s.isBlank()) {
+      error(n, "shared_dir", "empty; give a folder every executor can read and write");
+      return null;
+    }
+    if (s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !s.startsWith("file://")) {
+      error(n, "shared_dir", "'" + s + "' is not a filesystem path; object-store URIs are not supported: mount the"
+          + " store on every executor and give the mount point");
+      return null;
+    }
+    Path p = file.toAbsolutePath().getParent().resolve(s.startsWith("file://") ? s.substring(7) : s).normalize();
+    Path existing = p;
+    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing))
+      error(n, "shared_dir", "cannot create or write " + p + (existing == null ? "" : " (" + existing + " is not a writable folder)"));
+    return p;
   }
 
   // ---- YAML helpers: each reports its own problem and returns a harmless value ----

@@ -1,5 +1,6 @@
 package dev.rlcompress.study;
 
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,9 +17,16 @@ import java.util.TreeMap;
  * @param variants the variants built from every source, the baseline (no step) first
  * @param repeats how many times each variant is built (seeded by the repeat) and evaluated (on its own
  *     episode seeds)
+ * @param sharedDir the spec's {@code shared_dir}: a folder every executor of a cluster can read and write,
+ *     where the study's {@code NAME.artifacts/} folder (models, variants, training checkpoints) goes instead
+ *     of beside the database; null when the spec names none (local runs). Not part of any cell key: where a
+ *     file is kept does not change what it holds.
+ *
+ * <p>The parts a cell's work needs (training source, variant and steps, evaluation, latency and resources)
+ * are {@link Serializable}, so a {@link CellTask} built from them can be shipped to another JVM.
  */
 public record StudySpec(String name, Path file, List<Source> sources, List<Variant> variants, int repeats,
-    Evaluation evaluation, LatencyProtocol latency, Resources resources, ScoreWeights scores) {
+    Evaluation evaluation, LatencyProtocol latency, Resources resources, ScoreWeights scores, Path sharedDir) {
 
   /** Where a policy comes from. */
   public sealed interface Source {
@@ -34,7 +42,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
 
     /** A policy the study trains itself. */
     record Training(String algorithm, String envId, long steps, long seed, Map<String, String> hyperparameters)
-        implements Source {
+        implements Source, Serializable {
       public Training {
         hyperparameters = new TreeMap<>(hyperparameters);
       }
@@ -49,7 +57,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
   }
 
   /** One compression step; options are kept as written (validated strings) in a sorted map. */
-  public sealed interface Step {
+  public sealed interface Step extends Serializable {
     Map<String, Object> definition();
 
     record Quantize(String method, Map<String, String> options) implements Step {
@@ -77,7 +85,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
    * A variant: a named sequence of steps applied to the source (none for the baseline). Pruning-only
    * variants carry their method and ratio for the 90%-rule analysis.
    */
-  public record Variant(String name, List<Step> steps) {
+  public record Variant(String name, List<Step> steps) implements Serializable {
     public Variant {
       steps = List.copyOf(steps);
     }
@@ -106,7 +114,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
    * @param seed first episode seed; repeat r uses seeds {@code seed + r * episodes} onwards, so repeats
    *     never share an episode
    */
-  public record Evaluation(int episodes, long seed) {
+  public record Evaluation(int episodes, long seed) implements Serializable {
     public long seedOf(int repeat) {
       return seed + (long) repeat * episodes;
     }
@@ -116,7 +124,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
    * The latency protocol (as {@code rlc eval}): {@code rounds} interleaved rounds over all variants of a
    * source, each timing batch-1 calls and {@code passes} passes of batch {@code batch}.
    */
-  public record LatencyProtocol(int rounds, int passes, int batch) {
+  public record LatencyProtocol(int rounds, int passes, int batch) implements Serializable {
     public Map<String, Object> definition() {
       return new TreeMap<>(Map.of("rounds", rounds, "passes", passes, "batch", batch));
     }
@@ -132,7 +140,7 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
    *     second per cell, and a variant's memory does not change between repeats, so a large grid probes
    *     a few repeats and still gets a spread
    */
-  public record Resources(boolean memory, double wattsPerCore, int probeRepeats) {
+  public record Resources(boolean memory, double wattsPerCore, int probeRepeats) implements Serializable {
     public Resources {
       if (probeRepeats < 0) throw new IllegalArgumentException("probeRepeats must not be negative");
     }

@@ -39,12 +39,15 @@ class CliBadInputSweepTest {
     Files.writeString(spec, "name: sweep\nmodels:\n  - " + model.getFileName() + "\nrepeats: 1\n"
         + "evaluation: {episodes: 1}\nlatency: {rounds: 1, passes: 1, batch: 1}\nresources: {memory: false}\n");
     db = dir.resolve("s.db");
+    // The optional Spark executor is never built for these cases: `--executor spark` must say how to build it.
+    System.setProperty("rlc.spark.dir", dir.resolve("spark-not-built").toString());
     CliErrorsTest.Outcome made = CliErrorsTest.rlc("study", spec.toString(), "--db", db.toString());
     assertEquals(0, made.code(), "the report's database: " + made.err());
   }
 
   @AfterAll
   static void cleanUp() throws Exception {
+    System.clearProperty("rlc.spark.dir");
     try (Stream<Path> s = Files.walk(dir)) {
       s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -111,6 +114,8 @@ class CliBadInputSweepTest {
         if (name.equals("--method") || name.equals("--algo") || name.equals("--runtime") || name.equals("--part")
             || name.equals("--observer") || name.equals("--methods"))
           values.add("no-such-choice");
+        if (name.equals("--executor")) values.addAll(List.of("no-such-choice", "spark")); // spark: not built here
+        if (name.equals("--master")) values.addAll(List.of("bogus", "local[0]", "mesos://host:5050", "local[2]"));
         if (name.equals("--env")) values.addAll(List.of("NoSuchEnv-v0", "CartPole-v1[no_such_option=1]"));
         if (name.equals("--ratios") || name.equals("--sparsities")) values.addAll(List.of("0.5:0.1:0.1", "1.5", "x"));
         if (t == Path.class && (name.equals("--output") || name.equals("--out") || name.equals("--db"))) values.addAll(badOutputs);

@@ -56,6 +56,23 @@ public class CliErrorsTest {
   }
 
   @Test
+  void sparkExecutorNotBuiltSaysHowToBuildIt() throws Exception {
+    Path spec = dir.resolve("s.yaml");
+    Files.writeString(spec, "models: [" + cartPoleModel() + "]\nevaluation: {episodes: 1}\n");
+    System.setProperty("rlc.spark.dir", dir.resolve("no-build").toString());
+    try {
+      Outcome o = rlc("study", spec.toString(), "--executor", "spark", "--master", "local[2]");
+      assertOneLineError(o, "the spark executor is not built");
+      assertTrue(o.err().contains("scripts/build-spark.sh"), o.err());
+      assertFalse(Files.exists(dir.resolve("s.db")), "nothing was run");
+      assertOneLineError(rlc("study", spec.toString(), "--master", "local[2]"), "--master is for --executor spark");
+      assertOneLineError(rlc("study", spec.toString(), "--executor", "spark", "--master", "spark:/x"), "not a Spark master URL");
+    } finally {
+      System.clearProperty("rlc.spark.dir");
+    }
+  }
+
+  @Test
   void missingModel() {
     assertOneLineError(rlc("eval", dir.resolve("nope.onnx").toString()), "not found");
   }

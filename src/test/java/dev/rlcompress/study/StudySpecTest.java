@@ -159,6 +159,53 @@ class StudySpecTest {
   }
 
   @Test
+  void sharedDirTakesTheModelsButNoCellKey() throws Exception {
+    Path model = HOME.resolve("docs/results/models/dqn-lunarlander-v3.onnx");
+    String yaml = """
+        models: [%s]
+        compression: {quantize: [ptdq]}
+        evaluation: {episodes: 1}
+        latency: {rounds: 1, passes: 1, batch: 1}
+        resources: {memory: false}
+        """.formatted(model);
+    StudySpec plain = SpecParser.parse(write("plain.yaml", yaml), executor);
+    StudySpec shared = SpecParser.parse(write("shared.yaml", yaml + "shared_dir: nfs/studies\n"), executor);
+    assertEquals(null, plain.sharedDir());
+    assertEquals(dir.resolve("nfs/studies"), shared.sharedDir());
+    assertFalse(Files.exists(dir.resolve("nfs")), "validation creates nothing");
+    assertEquals(Grid.expand(plain).stream().map(Cell::key).toList(), Grid.expand(shared).stream().map(Cell::key).toList(),
+        "where files are kept is no part of a cell's definition");
+    assertHas(problems(write("s3.yaml", yaml + "shared_dir: s3a://bucket/studies\n")), "object-store URIs are not supported");
+    write("a-file", "x");
+    assertHas(problems(write("file.yaml", yaml + "shared_dir: a-file/studies\n")), "shared_dir: cannot create or write");
+
+    // A scheduler whose cells do not run in this JVM's file view: without shared_dir the study is refused
+    // before any work; with it, the source is staged there and every file the cells write lands there.
+    class Remote implements CellScheduler {
+      final LocalScheduler inner = new LocalScheduler(executor, 1);
+      public int slots() { return 1; }
+      public boolean local() { return false; }
+      public void run(List<CellTask> tasks, int parallel, Callback cb) throws InterruptedException { inner.run(tasks, parallel, cb); }
+      public void close() {}
+    }
+    Path db = dir.resolve("db/s.db");
+    UserError e = assertThrows(UserError.class, () -> Runner.run(plain, new Runner.Options(db, 1, false, "t"), new Remote(), Runner.Listener.NONE));
+    assertTrue(e.getMessage().contains("shared_dir"), e.getMessage());
+    assertFalse(Files.exists(db), "refused before the database was made");
+    Runner.Summary sum = Runner.run(shared, new Runner.Options(db, 1, false, "t"), new Remote(), Runner.Listener.NONE);
+    assertEquals(0, sum.failedTotal());
+    Path artifacts = dir.resolve("nfs/studies/s.artifacts");
+    assertEquals(artifacts, Runner.artifactsOf(shared, db));
+    assertTrue(Files.isRegularFile(artifacts.resolve("sources").resolve(Hashing.sha256(model) + ".onnx")), "source staged");
+    try (Store st = Store.openForReading(db)) {
+      for (Store.Result r : st.results())
+        if (r.modelPath() != null) assertTrue(Path.of(r.modelPath()).startsWith(artifacts), r.modelPath());
+      assertEquals(3, st.results().size(), "baseline, ptdq, latency");
+    }
+    assertFalse(Files.exists(dir.resolve("db/s.artifacts")), "nothing beside the database");
+  }
+
+  @Test
   void theCommandRefusesABadSpecBeforeAnyWork() throws Exception {
     Path spec = write("typo.yaml", "models: [nowhere.onnx]\nrepeats: 2\n");
     assertEquals(2, dev.rlcompress.cli.Main.run("study", spec.toString()));
