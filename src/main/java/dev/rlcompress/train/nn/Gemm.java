@@ -5,7 +5,6 @@ import static dev.rlcompress.train.nn.Vec.S;
 
 import dev.rlcompress.rt.kernel.Tiles;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * The one matrix product the MLP needs, in three uses: C[m][n] = max(A·B + bias, floor) where B and C are
@@ -68,6 +67,7 @@ final class Gemm {
    */
   static void rowDots(Shape s, int outs, float[] a, float[] w, float[] c, float[] bias, float floor) {
     int k = s.k(), n = s.n();
+    float[] lanes = Vec.lanes();
     for (int i = 0; i < s.m(); i++) {
       int ai = i * s.aRow(), o = 0;
       for (; o + 4 <= outs; o += 4) {
@@ -79,16 +79,21 @@ final class Gemm {
           s2 = x.fma(FloatVector.fromArray(S, w, w0 + 2 * k), s2);
           s3 = x.fma(FloatVector.fromArray(S, w, w0 + 3 * k), s3);
         }
-        c[i * n + o] = Math.max(s0.reduceLanes(VectorOperators.ADD) + bias[o], floor);
-        c[i * n + o + 1] = Math.max(s1.reduceLanes(VectorOperators.ADD) + bias[o + 1], floor);
-        c[i * n + o + 2] = Math.max(s2.reduceLanes(VectorOperators.ADD) + bias[o + 2], floor);
-        c[i * n + o + 3] = Math.max(s3.reduceLanes(VectorOperators.ADD) + bias[o + 3], floor);
+        s0.intoArray(lanes, 0);
+        c[i * n + o] = Math.max(Vec.sum(lanes) + bias[o], floor);
+        s1.intoArray(lanes, 0);
+        c[i * n + o + 1] = Math.max(Vec.sum(lanes) + bias[o + 1], floor);
+        s2.intoArray(lanes, 0);
+        c[i * n + o + 2] = Math.max(Vec.sum(lanes) + bias[o + 2], floor);
+        s3.intoArray(lanes, 0);
+        c[i * n + o + 3] = Math.max(Vec.sum(lanes) + bias[o + 3], floor);
       }
       for (; o < outs; o++) {
         FloatVector s0 = FloatVector.zero(S);
         for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L)
           s0 = FloatVector.fromArray(S, a, ai + kk).fma(FloatVector.fromArray(S, w, w0), s0);
-        c[i * n + o] = Math.max(s0.reduceLanes(VectorOperators.ADD) + bias[o], floor);
+        s0.intoArray(lanes, 0);
+        c[i * n + o] = Math.max(Vec.sum(lanes) + bias[o], floor);
       }
     }
   }

@@ -30,17 +30,39 @@ final class Vec {
   static double sumSquares(float[] x) {
     double sum = 0;
     int i = 0;
+    float[] lanes = lanes();
     for (int n = S.loopBound(x.length); i < n; ) {
       FloatVector acc = FloatVector.zero(S);
       for (int end = Math.min(n, i + 64 * L); i < end; i += L) {
         FloatVector v = FloatVector.fromArray(S, x, i);
         acc = v.fma(v, acc);
       }
-      sum += acc.reduceLanes(VectorOperators.ADD);
+      acc.intoArray(lanes, 0);
+      sum += sum(lanes);
     }
     for (; i < x.length; i++) sum += (double) x[i] * x[i];
     return sum;
   }
+
+  /**
+   * Scratch for one vector's lanes, per thread. Horizontal sums store a vector here and add its lanes
+   * in one fixed order with {@link #sum}: {@code reduceLanes(ADD)} leaves the order to the
+   * implementation, and the interpreter and C2's intrinsic differ, so training depended on when the JIT
+   * compiled a kernel and two runs with the same seed could diverge. (Callers store the vector
+   * themselves: a vector passed to a method that is not inlined is boxed on the heap.)
+   */
+  static float[] lanes() {
+    return LANES.get();
+  }
+
+  /** The first L floats of {@code lanes}, summed from lane 0 up. */
+  static float sum(float[] lanes) {
+    float s = 0;
+    for (int i = 0; i < L; i++) s += lanes[i];
+    return s;
+  }
+
+  private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
   static void scale(float[] x, float s) {
     int i = 0;
