@@ -26,18 +26,28 @@ import java.util.SplittableRandom;
 public final class Ppo {
   private Ppo() {}
 
-  /** The hyperparameters PPO takes, with their domains (checked before any work starts). */
-  public static List<Hp> schema() {
+  /**
+   * What every PPO variant on vectorized rollouts takes (categorical, CNN, RND): the common keys, the
+   * rollout shape and the clipped objective's coefficients. {@code streams} annotates keys that RND
+   * applies to its two value streams.
+   */
+  static List<Hp> rolloutSchema(String streams) {
     List<Hp> s = new java.util.ArrayList<>(Hp.common());
     s.add(Hp.integer("n_envs", 1, "parallel environments"));
     s.add(Hp.integer("n_steps", 1, "steps per environment per rollout"));
     s.add(Hp.integer("batch_size", 1, "minibatch size"));
     s.add(Hp.integer("n_epochs", 0, "passes over each rollout (0: collect without learning)"));
-    s.add(Hp.fraction("gae_lambda", "GAE lambda"));
+    s.add(Hp.fraction("gae_lambda", "GAE lambda" + streams));
     s.add(Hp.positive("clip_range", "PPO clip range"));
     s.add(Hp.nonNegative("ent_coef", "entropy bonus coefficient"));
-    s.add(Hp.nonNegative("vf_coef", "value loss coefficient"));
+    s.add(Hp.nonNegative("vf_coef", "value loss coefficient" + streams));
     s.add(Hp.positive("max_grad_norm", "global gradient-norm clipping threshold"));
+    return s;
+  }
+
+  /** The hyperparameters PPO takes, with their domains (checked before any work starts). */
+  public static List<Hp> schema() {
+    List<Hp> s = rolloutSchema("");
     s.add(Hp.flag("linear_schedule", "decay learning rate and clip range linearly to 0"));
     s.add(new Hp("activation", new Hp.Choice(List.of("tanh", "relu")), "hidden activation"));
     return s;

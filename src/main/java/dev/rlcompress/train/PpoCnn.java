@@ -41,16 +41,7 @@ public final class PpoCnn {
   static final String NAME = "ppo";
 
   public static List<Hp> schema() {
-    List<Hp> s = new ArrayList<>(Hp.common());
-    s.add(Hp.integer("n_envs", 1, "parallel environments"));
-    s.add(Hp.integer("n_steps", 1, "steps per environment per rollout"));
-    s.add(Hp.integer("batch_size", 1, "minibatch size"));
-    s.add(Hp.integer("n_epochs", 0, "passes over each rollout (0: collect without learning)"));
-    s.add(Hp.fraction("gae_lambda", "GAE lambda"));
-    s.add(Hp.positive("clip_range", "PPO clip range"));
-    s.add(Hp.nonNegative("ent_coef", "entropy bonus coefficient"));
-    s.add(Hp.nonNegative("vf_coef", "value loss coefficient"));
-    s.add(Hp.positive("max_grad_norm", "global gradient-norm clipping threshold"));
+    List<Hp> s = Ppo.rolloutSchema("");
     s.add(Hp.flag("linear_schedule", "decay learning rate and clip range linearly to 0"));
     return s;
   }

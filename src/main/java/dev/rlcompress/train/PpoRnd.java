@@ -39,16 +39,7 @@ public final class PpoRnd {
   static final String NAME = "ppo-rnd";
 
   public static List<Hp> schema() {
-    List<Hp> s = new ArrayList<>(Hp.common());
-    s.add(Hp.integer("n_envs", 1, "parallel environments"));
-    s.add(Hp.integer("n_steps", 1, "steps per environment per rollout"));
-    s.add(Hp.integer("batch_size", 1, "minibatch size"));
-    s.add(Hp.integer("n_epochs", 0, "passes over each rollout (0: collect without learning)"));
-    s.add(Hp.fraction("gae_lambda", "GAE lambda (both streams)"));
-    s.add(Hp.positive("clip_range", "PPO clip range"));
-    s.add(Hp.nonNegative("ent_coef", "entropy bonus coefficient"));
-    s.add(Hp.nonNegative("vf_coef", "value loss coefficient (both heads)"));
-    s.add(Hp.positive("max_grad_norm", "global gradient-norm clipping threshold (agent and predictor)"));
+    List<Hp> s = Ppo.rolloutSchema(" (both streams)");
     s.add(Hp.flag("anneal_lr", "decay the learning rate linearly to 0"));
     s.add(Hp.fraction("int_gamma", "discount of the intrinsic (non-episodic) return"));
     s.add(Hp.nonNegative("ext_coef", "weight of the extrinsic advantage"));
