@@ -56,6 +56,15 @@ final class GymWorker implements AutoCloseable {
   private final StringBuilder stderr = new StringBuilder();
   private final Thread stderrReader;
   private final long timeoutNanos;
+  /** The wait the current request was given: the timeout, or the longer start-up allowance. */
+  private long waitNanos;
+
+  /**
+   * Start-up (interpreter, imports of Gymnasium and the game, first env creation) gets at least this
+   * long whatever the per-request timeout: on a loaded machine imports alone take seconds, and a short
+   * step timeout (a test's 1 s) must not fail a healthy start.
+   */
+  static final Duration STARTUP_ALLOWANCE = Duration.ofSeconds(120);
   private JsonObject description;
   private final byte[] head = new byte[5];
   private byte[] body = new byte[1 << 16];
@@ -122,6 +131,8 @@ final class GymWorker implements AutoCloseable {
     ByteBuffer reply;
     try {
       w.send(ByteBuffer.wrap(config.toString().getBytes(StandardCharsets.UTF_8)));
+      w.waitNanos = Math.max(w.timeoutNanos, STARTUP_ALLOWANCE.toNanos());
+      w.guard.deadline = System.nanoTime() + w.waitNanos;
       reply = w.receive();
     } catch (GymWorkerException e) {
       w.kill();
@@ -208,6 +219,7 @@ final class GymWorker implements AutoCloseable {
   /** Sends one request frame (the buffer from its position to its limit). Replies come back in order. */
   void send(ByteBuffer request) {
     check();
+    waitNanos = timeoutNanos;
     guard.deadline = System.nanoTime() + timeoutNanos;
     try {
       int n = request.remaining();
@@ -269,7 +281,7 @@ final class GymWorker implements AutoCloseable {
     }
     cleanable.clean();
     String why = guard.timedOut
-        ? "did not answer within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s and was killed"
+        ? "did not answer within " + TimeUnit.NANOSECONDS.toSeconds(waitNanos) + " s and was killed"
         : exitStatus(exited);
     String tail;
     synchronized (stderr) {
