@@ -86,7 +86,7 @@ class SparkStudyTest {
         CellExecutor.Measured m = ex.evaluate(Path.of(r.modelPath()), source, Grid.envId(c.source()),
             spec.evaluation().episodes(), spec.evaluation().seedOf(c.repeat()));
         assertEquals(m.meanReturn(), r.metrics().get("mean_return").getAsDouble(), 0.0, c.label());
-        assertEquals(m.agreement(), r.metrics().get("agreement").getAsDouble(), 0.0, c.label());
+        assertEquals(m.fidelity().agreement(), r.metrics().get("agreement").getAsDouble(), 0.0, c.label());
       }
     }
   }
