@@ -33,6 +33,32 @@ public interface CellScheduler extends AutoCloseable {
   void close();
 
   /** What a scheduler reports. */
+  /**
+   * Runs {@code tasks} on {@code parallel} daemon threads of {@code threads}, each task through
+   * {@code cell}, reporting to {@code callback}; returns when all are done. The one pool loop of the local
+   * and the Spark scheduler (which submits a job per cell from such a thread). A task's exception is
+   * rethrown as it is (errors and runtime exceptions) or wrapped.
+   */
+  static void onThreads(List<CellTask> tasks, int parallel, Callback callback, java.util.concurrent.ThreadFactory threads,
+      java.util.function.Function<CellTask, CellOutcome> cell) throws InterruptedException {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel, threads);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (CellTask task : tasks) {
+        futures.add(pool.submit(() -> {
+          callback.started(task);
+          callback.finished(task, cell.apply(task));
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : futures) f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error err) throw err;
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   interface Callback {
     void started(CellTask task);
 

@@ -8,12 +8,7 @@ import dev.rlcompress.study.CellWork;
 import dev.rlcompress.study.Schedulers;
 import dev.rlcompress.util.UserError;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -89,27 +84,12 @@ public final class SparkScheduler implements CellScheduler {
 
   @Override
   public void run(List<CellTask> tasks, int parallel, Callback callback) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+    CellScheduler.onThreads(tasks, parallel, callback, r -> {
       Thread t = new Thread(r, "study-spark-driver");
       t.setDaemon(true);
       t.setContextClassLoader(SparkScheduler.class.getClassLoader());
       return t;
-    });
-    try {
-      List<Future<?>> futures = new ArrayList<>();
-      for (CellTask task : tasks) {
-        futures.add(pool.submit(() -> {
-          callback.started(task);
-          callback.finished(task, submit(task));
-        }));
-      }
-      for (Future<?> f : futures) f.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Error err) throw err;
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
+    }, this::submit);
   }
 
   /** Runs one cell as a one-task job and returns its outcome; a job Spark gave up on is a failed outcome. */
