@@ -14,6 +14,8 @@ final class ProgressBar implements Progress {
   private final PrintStream out = System.err;
   private final boolean tty = System.console() != null;
   private final long startNanos = System.nanoTime();
+  /** The count at the first update: a resumed run's rate counts this session's steps only. */
+  private long firstStep = -1;
   private long lastDraw;
   private int lastPercentLine = -1;
 
@@ -29,6 +31,7 @@ final class ProgressBar implements Progress {
   @Override
   public void update(long step, long total, double recentReturn, String note) {
     long now = System.nanoTime();
+    if (firstStep < 0) firstStep = step;
     boolean done = step >= total;
     double frac = total == 0 ? 1 : Math.min(1.0, (double) step / total);
     int percent = (int) (frac * 100);
@@ -40,7 +43,7 @@ final class ProgressBar implements Progress {
     lastDraw = now;
     lastPercentLine = percent / 5;
     double secs = (now - startNanos) / 1e9;
-    double rate = step / Math.max(secs, 1e-9);
+    double rate = (step - firstStep) / Math.max(secs, 1e-9);
     long eta = rate > 0 ? (long) ((total - step) / rate) : 0;
     int width = 30, filled = (int) (frac * width);
     String bar = "=".repeat(filled) + (filled < width ? ">" + " ".repeat(width - filled - 1) : "");

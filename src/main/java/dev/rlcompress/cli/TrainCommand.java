@@ -7,6 +7,7 @@ import dev.rlcompress.train.Algorithms;
 import dev.rlcompress.train.Hyperparameters;
 import dev.rlcompress.train.TrainConfig;
 import dev.rlcompress.train.TrainResult;
+import dev.rlcompress.train.TrainingLog;
 import dev.rlcompress.util.Files2;
 import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
@@ -108,6 +109,19 @@ final class TrainCommand implements Callable<Integer> {
     summary.put("best_eval_return", Double.isNaN(r.bestEvalReturn()) ? null : r.bestEvalReturn());
     summary.put("best_eval_step", r.bestEvalStep() >= 0 ? r.bestEvalStep() : null);
     summary.put("hyperparameters", r.model().provenance().hyperparameters());
+    TrainingLog.Summary log = r.log();
+    if (!log.rooms().isEmpty()) {
+      Map<String, Object> exploration = new LinkedHashMap<>();
+      exploration.put("rooms_visited", log.rooms().size());
+      exploration.put("rooms", log.rooms());
+      exploration.put("cells_visited", log.cells());
+      summary.put("exploration", exploration);
+    }
+    // The learning curve: every finished training episode (step, return); Atari returns are game scores.
+    Map<String, Object> episodes = new LinkedHashMap<>();
+    episodes.put("step", log.episodeSteps());
+    episodes.put("return", log.episodeReturns());
+    summary.put("episodes", episodes);
     byte[] json = new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(summary)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     OnnxExporter.write(r.model().actionOnly(), model);

@@ -33,6 +33,11 @@ public final class Checkpoint {
     strings.put(key, s);
   }
 
+  /** Whether an array is stored under {@code key} (state added in later versions may be absent). */
+  public boolean hasArray(String key) {
+    return arrays.containsKey(key);
+  }
+
   public float[] array(String key) {
     float[] a = arrays.get(key);
     if (a == null) throw new dev.rlcompress.util.UserError("the checkpoint lacks " + key + "; it was not written by this algorithm and version");

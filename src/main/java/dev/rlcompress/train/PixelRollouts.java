@@ -197,6 +197,7 @@ final class PixelRollouts {
   private void finished(TrainingRun run, int e) {
     lastStarts[e] = envs.episodeEnded(e);
     Step s = envs.lastStep(e);
+    run.visited(s.info());
     Double raw = s.info().get("raw_reward");
     if (raw == null) {
       if (envs.episodeEnded(e)) run.episodeFinished(envs.lastReturn(e));

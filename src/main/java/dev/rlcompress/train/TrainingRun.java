@@ -48,6 +48,7 @@ public final class TrainingRun implements AutoCloseable {
   private long lastCheckpointStep = -1;
   private final double[] recent = new double[20];
   private int finished;
+  private final TrainingLog log = new TrainingLog();
 
   private TrainingRun(String algorithm, TrainConfig cfg, Hyperparameters hp, RunDirectory dir) {
     this.algorithm = algorithm;
@@ -66,6 +67,7 @@ public final class TrainingRun implements AutoCloseable {
       sel = sel.resumedAt(step, hp.lng("eval_freq"), hp.integer("eval_episodes"));
       rng = Rng.restore(resumed.number("run.rng"));
       secondsBefore = Double.longBitsToDouble(resumed.number("run.seconds"));
+      log.load(resumed);
     } else {
       rng = Rng.forRun(cfg.seed());
       secondsBefore = 0;
@@ -169,6 +171,7 @@ public final class TrainingRun implements AutoCloseable {
     c.put("run.rng", rng.state());
     c.put("run.seconds", Double.doubleToLongBits(seconds()));
     selection.save(c);
+    log.save(c);
     for (int i = 0; i < envs.size(); i++) writeEnvState(c, "run.env" + i, envs.get(i).snapshot());
     c.put("id.algorithm", algorithm);
     c.put("id.env", cfg.envId());
@@ -178,9 +181,15 @@ public final class TrainingRun implements AutoCloseable {
     lastCheckpointStep = step;
   }
 
-  /** Records a finished training episode's return for the progress display. */
+  /** Records a finished training episode's return for the progress display and the learning curve. */
   public void episodeFinished(double episodeReturn) {
     recent[finished++ % recent.length] = episodeReturn;
+    log.episode(step, episodeReturn);
+  }
+
+  /** Notes where a step took the player, for envs whose info reports it ({@link TrainingLog#visit}). */
+  public void visited(Map<String, Double> info) {
+    log.visit(info);
   }
 
   /** Reports progress to the CLI's bar: steps and the mean return of the last 20 finished episodes. */
@@ -208,7 +217,7 @@ public final class TrainingRun implements AutoCloseable {
     double sessionSeconds = (System.nanoTime() - startNanos) / 1e9;
     boolean selected = selection.bestStep >= 0;
     return new TrainResult(model, step, seconds(), (step - startStep) / Math.max(sessionSeconds, 1e-9),
-        selected ? selection.best : Double.NaN, selection.bestStep, resumed != null ? startStep : -1);
+        selected ? selection.best : Double.NaN, selection.bestStep, resumed != null ? startStep : -1, log.summary());
   }
 
   private void checkIdentity(Checkpoint c) {

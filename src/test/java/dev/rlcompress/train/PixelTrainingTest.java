@@ -79,10 +79,13 @@ class PixelTrainingTest {
     assertEquals(4, Part.HEAD.select(m).size(), "fc1, fc2, the extra policy layer and the logits are the head");
     assertEquals(18, m.outputSize(), "Montezuma's Revenge's 18 actions");
     assertTrue(maxWeightChange(m, Algorithms.initialPolicy(m.provenance())) > 1e-5, "the agent's weights moved");
+    assertEquals(java.util.List.of(1), first.log().rooms(), "the game starts in room 1 (RAM byte 3) and 160 steps do not leave it");
+    assertTrue(first.log().cells() >= 1, "positions from RAM bytes 42 and 43");
 
     TrainResult resumed = PpoRnd.train(new TrainConfig("ALE/MontezumaRevenge-v5", 6, 224, hp, out, true, null));
     assertEquals(160, resumed.resumedFrom());
     assertEquals(224, resumed.steps(), "one more rollout; the observation statistics came from the checkpoint, not new random steps");
+    assertTrue(resumed.log().cells() >= first.log().cells(), "the visited positions were restored from the checkpoint");
     assertRunsOnRawFrames(resumed.model(), "rnd");
   }
 }

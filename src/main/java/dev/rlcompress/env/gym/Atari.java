@@ -3,6 +3,7 @@ package dev.rlcompress.env.gym;
 import com.google.gson.JsonObject;
 import dev.rlcompress.env.EnvOptions;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,21 @@ final class Atari {
   private static final List<String> GYMNASIUM_KWARGS =
       List.of("repeat_action_probability", "full_action_space", "max_num_frames_per_episode", "mode", "difficulty");
 
+  /**
+   * RAM bytes that say where the player is, per game, reported in each step's info as {@code ram_<name>}
+   * (training logs count the rooms and positions visited). Montezuma's Revenge: room 3, x 42, y 43, from
+   * the Atari Annotated RAM Interface (Anand et al. 2019, "Unsupervised State Representation Learning in
+   * Atari").
+   */
+  static final Map<String, Map<String, Integer>> RAM_PROBES =
+      Map.of("MontezumaRevenge", Map.of("room", 3, "x", 42, "y", 43));
+
   private Atari() {}
+
+  /** The game's name in an {@code ALE/<Game>-v5} id. */
+  static String game(String id) {
+    return id.substring("ALE/".length(), id.length() - "-v5".length());
+  }
 
   static boolean isAtari(String id) {
     return ID.matcher(id).matches();
@@ -66,6 +81,9 @@ final class Atari {
       if (v != null) kwargs.addProperty(k, v);
     }
     c.add("kwargs", kwargs);
+    JsonObject ram = new JsonObject();
+    RAM_PROBES.getOrDefault(game(o.spec().id()), Map.of()).forEach(ram::addProperty);
+    c.add("ram", ram);
     o.requireAllUsed();
     return c;
   }

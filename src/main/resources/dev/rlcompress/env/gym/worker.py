@@ -174,6 +174,8 @@ class AtariSlot:
         fire = config.get("fire_reset")
         self.fire_reset = (len(meanings) >= 3 and meanings[1] == "FIRE") if fire is None else bool(fire)
         self.training = bool(config["training"])
+        # RAM bytes that locate the player (room, x, y), reported as info ram_<name> on every step
+        self.ram_probes = [(b"ram_" + name.encode(), int(addr)) for name, addr in config.get("ram", {}).items()]
         h, w = self.ale.getScreenDims()
         self.buffers = [np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)]
         self.stack = np.zeros((int(config["stack"]), self.size, self.size), np.uint8)
@@ -265,6 +267,9 @@ class AtariSlot:
         info = [(b"lives", float(self.ale.lives())),
                 (b"episode_frame_number", float(self.ale.getEpisodeFrameNumber())),
                 (b"frame_number", float(self.ale.getFrameNumber()))]
+        if self.ram_probes:
+            ram = self.ale.getRAM()
+            info.extend((key, float(ram[addr])) for key, addr in self.ram_probes)
         if self.training:
             info.append((b"raw_reward", reward))
             info.append((b"game_over", 1.0 if self.real_done else 0.0))
