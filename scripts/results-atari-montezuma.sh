@@ -4,10 +4,13 @@
 # --show-hp`) for STEPS agent steps (frames = 4x), then its train.json gives the game scores of the
 # training episodes and the rooms and positions visited (RAM bytes 3, 42, 43). Runs whose train.json
 # exists are skipped, so the script continues where it stopped; a run killed halfway resumes from its
-# last checkpoint. Usage: scripts/results-atari-montezuma.sh [STEPS] [OUT_DIR]
+# last checkpoint. PPO-RND's random steps that initialise its observation statistics count in its
+# budget (they are frames it consumed); RND_INIT sets how many per copy (the paper's 6,400 would use
+# most of a short budget). Usage: scripts/results-atari-montezuma.sh [STEPS] [OUT_DIR] [RND_INIT]
 set -euo pipefail
-STEPS="${1:-65536}"
+STEPS="${1:-49152}"
 OUT="${2:-runs/montezuma}"
+RND_INIT="${3:-1024}"
 RLC="$(dirname "$0")/../rlc"
 mkdir -p "$OUT"
 for seed in 1 2 3; do
@@ -15,9 +18,10 @@ for seed in 1 2 3; do
     dir="$OUT/$algo-s$seed"
     [ -f "$dir/train.json" ] && continue
     echo "$(date +%T) $algo seed $seed: $STEPS steps -> $dir (log: $dir.log)"
-    resume=""
-    [ -f "$dir/checkpoint-$algo.bin" ] && resume="--resume"
-    "$RLC" train --algo "$algo" --env ALE/MontezumaRevenge-v5 --seed "$seed" --steps "$STEPS" --out "$dir" $resume \
+    extra=()
+    [ -f "$dir/checkpoint-$algo.bin" ] && extra+=(--resume)
+    [ "$algo" = ppo-rnd ] && extra+=(--hp "obs_norm_init_steps=$RND_INIT")
+    "$RLC" train --algo "$algo" --env ALE/MontezumaRevenge-v5 --seed "$seed" --steps "$STEPS" --out "$dir" "${extra[@]}" \
       >"$dir.log" 2>&1
   done
 done

@@ -45,13 +45,23 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--no-latency", description = "Skip the latency measurement.")
   boolean noLatency;
 
+  @Option(names = "--observations", paramLabel = "FILE.npz",
+      description = {"Stored observation set to time latency on (the pixel-game study's protocol: 500 passes of batch",
+          "100 over stored observations). Read when FILE exists; otherwise 1,000 states visited by the first",
+          "model (or --reference) are saved there, for later runs and other tools (NumPy: np.load(FILE)['observations'])."})
+  Path observations;
+
+  @Option(names = "--latency-rounds", defaultValue = "5",
+      description = "Interleaved latency rounds when several models are timed together; medians reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
   @Override
   public Integer call() {
-    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100);
-    List<EvalReport> reports = Evaluator.evaluateFiles(models, runtime, reference, env, opt);
+    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100, rounds);
+    List<EvalReport> reports = Evaluator.evaluateFiles(models, runtime, reference, env, opt, observations);
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();
       System.out.println(ModelFormat.REPORT_GSON.toJson(out));

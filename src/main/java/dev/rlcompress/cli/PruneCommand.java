@@ -40,8 +40,14 @@ final class PruneCommand implements Callable<Integer> {
   @Option(names = "--method", required = true, description = "l1-unstructured, l1, l2, group or random.")
   String method;
 
-  @Option(names = "--ratio", required = true, description = "Fraction to remove, in [0, 1).")
-  double ratio;
+  @Option(names = "--ratio", description = "Fraction to remove, in [0, 1).")
+  Double ratio;
+
+  @Option(names = "--layer-ratios", paramLabel = "LAYER=R[,LAYER=R...]", split = ",",
+      description = {"Structured: its own fraction per layer instead of --ratio, e.g. pi.0=0.3,pi.2=0.1 (the first and",
+          "second fully connected layers of a pixel policy's head) or trunk.4=0.05 (its third convolution's",
+          "channels); layers not named keep every unit. An unknown layer is refused with the list of layers."})
+  java.util.Map<String, Double> layerRatios;
 
   @Option(names = "--part", defaultValue = "all", description = "features, head or all (default: ${DEFAULT-VALUE}).")
   String part;
@@ -97,9 +103,28 @@ final class PruneCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A layer named as the model's tensors are: {@code trunk.4}, {@code pi.0}. */
+  private static dev.rlcompress.model.LayerId layerId(String text) {
+    int dot = text.lastIndexOf('.');
+    try {
+      if (dot > 0) return new dev.rlcompress.model.LayerId(text.substring(0, dot).trim(), Integer.parseInt(text.substring(dot + 1).trim()));
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new UserError("--layer-ratios: '" + text + "' is not a layer name like trunk.4 or pi.0");
+  }
+
   /** The pipeline record the flags describe; combinations the pipelines do not have are refused. */
   private Pruning.Options options(PruneMethod m, Part p) {
     Distiller.Config ft = Distiller.Config.of(finetuneSteps, 1e-4).withTemperature(distill.value()).withSeed(seed);
+    if ((ratio == null) == (layerRatios == null)) throw new UserError("give either --ratio or --layer-ratios");
+    if (layerRatios != null) {
+      if (!(m instanceof PruneMethod.Structured st) || iterations > 1 || sparseTrainSteps > 0 || p != Part.ALL)
+        throw new UserError("--layer-ratios applies to one-shot structured pruning (l1, l2, group, random) without --part");
+      java.util.Map<dev.rlcompress.model.LayerId, Double> ratios = new java.util.LinkedHashMap<>();
+      layerRatios.forEach((layer, r) -> ratios.put(layerId(layer), r));
+      return new Pruning.Options.PerGroup(st.importance(), ratios, ft);
+    }
     if (sparseTrainSteps < 0) throw new UserError("--sparse-train-steps must not be negative");
     if (sparseTrainSteps > 0) {
       if (!(m instanceof PruneMethod.Structured st) || p != Part.ALL || iterations > 1)

@@ -9,13 +9,21 @@ package dev.rlcompress.eval;
  * @param latency whether to run the latency protocol (batch 1 and batch 100)
  * @param passes timed batch passes (the pixel-game study's protocol: 500 passes of batch 100)
  * @param batch batch size of the batched latency measurement
+ * @param rounds interleaved latency rounds when several models are measured together (medians reported)
  */
-public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch) {
+public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds) {
   public static final long DEFAULT_SEED = 1_000_000L;
+  /** Rounds per comparison table unless asked otherwise. */
+  public static final int DEFAULT_ROUNDS = 5;
 
   public EvalOptions {
     if (episodes <= 0) throw new dev.rlcompress.util.UserError("--episodes must be at least 1 (got " + episodes + ")");
     if (passes <= 0 || batch <= 0) throw new dev.rlcompress.util.UserError("latency passes and batch must be positive");
+    if (rounds <= 0) throw new dev.rlcompress.util.UserError("latency rounds must be at least 1 (got " + rounds + ")");
+  }
+
+  public EvalOptions(int episodes, long seed, boolean latency, int passes, int batch) {
+    this(episodes, seed, latency, passes, batch, DEFAULT_ROUNDS);
   }
 
   public static EvalOptions defaults(int episodes) {
@@ -23,6 +31,6 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
   }
 
   public EvalOptions withoutLatency() {
-    return new EvalOptions(episodes, seed, false, passes, batch);
+    return new EvalOptions(episodes, seed, false, passes, batch, rounds);
   }
 }

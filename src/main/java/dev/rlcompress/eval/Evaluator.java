@@ -35,6 +35,16 @@ public final class Evaluator {
    * @param reference model to measure action agreement against; null for none
    */
   public static List<EvalReport> evaluateFiles(List<Path> models, String runtime, Path reference, String envId, EvalOptions opt) {
+    return evaluateFiles(models, runtime, reference, envId, opt, null);
+  }
+
+  /**
+   * As {@link #evaluateFiles(List, String, Path, String, EvalOptions)}, timing latency on the stored
+   * observation set {@code observations} ({@link ObservationSet}): read when the file exists, otherwise
+   * recorded from the visited states as usual and saved there. Null: the visited states, not saved.
+   */
+  public static List<EvalReport> evaluateFiles(List<Path> models, String runtime, Path reference, String envId, EvalOptions opt,
+      Path observations) {
     if (models.isEmpty()) throw new UserError("no model to evaluate");
     List<Policy> open = new ArrayList<>();
     try (Policy ref = reference == null ? null : Policy.load(reference, "ort")) {
@@ -43,7 +53,7 @@ public final class Evaluator {
       if (env == null || env.isEmpty()) throw new UserError(models.get(0) + " names no environment; pass --env");
       List<String> labels = new ArrayList<>();
       for (Policy p : open) labels.add(label(p));
-      return evaluateAll(open, labels, env, opt, ref);
+      return evaluateAll(open, labels, env, opt, ref, observations);
     } finally {
       for (Policy p : open) p.close();
     }
@@ -113,24 +123,38 @@ public final class Evaluator {
    */
   public static List<EvalReport> evaluateAll(List<? extends Policy> ps, List<String> labels, String envId,
       EvalOptions opt, Policy reference) {
+    return evaluateAll(ps, labels, envId, opt, reference, null);
+  }
+
+  /** As above; {@code observations} as in {@link #evaluateFiles(List, String, Path, String, EvalOptions, Path)}. */
+  public static List<EvalReport> evaluateAll(List<? extends Policy> ps, List<String> labels, String envId,
+      EvalOptions opt, Policy reference, Path observations) {
     EvalOptions noLatency = opt.withoutLatency();
     List<EvalReport> out = new ArrayList<>();
     for (int i = 0; i < ps.size(); i++) out.add(evaluate(ps.get(i), envId, noLatency, reference).withModel(labels.get(i)));
     if (!opt.latency()) return out;
     Policy first = reference != null ? reference : ps.get(0);
-    Env env = Envs.make(envId);
-    List<float[]> stored = new ArrayList<>();
-    Rollouts.run(env, Actions.greedy(first.actionHead(), env.actionSpace(), first::run), Math.max(1, Math.min(10, opt.episodes())),
-        opt.seed(), o -> {
-          if (stored.size() < MAX_STORED) stored.add(o);
-        });
-    double[][] lat = LatencyBench.measure(ps, stored, ROUNDS, opt.passes(), opt.batch());
+    List<float[]> stored;
+    if (observations != null && java.nio.file.Files.exists(observations)) {
+      stored = ObservationSet.read(observations, first.inputSize());
+    } else {
+      Env env = Envs.make(envId);
+      List<float[]> visited = new ArrayList<>();
+      Rollouts.run(env, Actions.greedy(first.actionHead(), env.actionSpace(), first::run), Math.max(1, Math.min(10, opt.episodes())),
+          opt.seed(), o -> {
+            if (visited.size() < MAX_STORED) visited.add(o);
+          });
+      stored = visited;
+      if (observations != null) {
+        stored = ObservationSet.sample(visited);
+        int[] shape = env.observationSpace() instanceof Space.Box box ? box.shape() : new int[] {first.inputSize()};
+        ObservationSet.write(observations, stored, shape);
+      }
+    }
+    double[][] lat = LatencyBench.measure(ps, stored, opt.rounds(), opt.passes(), opt.batch());
     for (int i = 0; i < out.size(); i++) out.set(i, out.get(i).withLatency(lat[i][0], lat[i][1]));
     return out;
   }
-
-  /** Interleaved latency rounds per comparison table. */
-  static final int ROUNDS = 5;
 
   /**
    * Fraction of states on which both models choose the same greedy action, overall and on decisive

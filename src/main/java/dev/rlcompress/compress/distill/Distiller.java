@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
+import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.Normalization;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.train.Adam;
@@ -18,7 +19,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Policy distillation (Rusu et al. 2016): trains a student MLP to reproduce a teacher policy's outputs
+ * Policy distillation (Rusu et al. 2016): trains a student MLP (or a pixel policy's MLP head on its
+ * frozen convolutional features) to reproduce a teacher policy's outputs
  * on the teacher's own states. The one fine-tuning loop behind quantization-aware training (hooks
  * fake-quantize), binary weights (hooks binarize), prune-then-fine-tune ({@link Masks} keep pruned
  * weights at zero) and group-norm sparse training (a {@link Regularizer}). Needs no environment
@@ -26,6 +28,9 @@ import java.util.SplittableRandom;
  */
 public final class Distiller {
   private Distiller() {}
+
+  /** Most states a pixel policy distils on (its features are computed one state at a time in Java). */
+  static final int MAX_PIXEL_STATES = 4096;
 
   /**
    * How to fine-tune.
@@ -98,9 +103,10 @@ public final class Distiller {
    */
   public static PolicyModel distill(PolicyModel student, PolicyModel teacher, List<float[]> states, Config config,
       Mlp.Hooks hooks, Regularizer regularizer) {
-    if (!student.trunk().isEmpty())
-      throw new UserError("distillation fine-tuning supports MLP policies without a shared trunk");
     if (states.isEmpty()) throw new UserError("distillation needs at least one state");
+    for (Layer l : student.trunk())
+      if (l instanceof Layer.Linear)
+        throw new UserError("distillation fine-tuning supports MLP policies and pixel policies (convolutional features, MLP head)");
     Head head = student.actionHead();
     Mlp net;
     try {
@@ -110,7 +116,18 @@ public final class Distiller {
     }
     boolean kl = config.sharpened() || head.kind() instanceof HeadKind.Categorical;
     float invTemperature = config.sharpened() ? (float) (1.0 / config.temperature()) : 1f;
-    int in = student.inputSize(), out = student.outputSize(), n = states.size(), batch = Math.min(config.batch(), n);
+    // A pixel policy's convolutional trunk stays as it is: the head learns on its features, computed once.
+    // Those come from the Java reference pass, one state at a time, so pixel states are capped.
+    List<Layer> frozen = student.trunk();
+    if (!frozen.isEmpty() && states.size() > MAX_PIXEL_STATES) {
+      List<float[]> every = new java.util.ArrayList<>(MAX_PIXEL_STATES);
+      for (int i = 0; i < MAX_PIXEL_STATES; i++) every.add(states.get((int) ((long) i * states.size() / MAX_PIXEL_STATES)));
+      states = every;
+    }
+    int[] featureShape = student.inputShape();
+    for (Layer l : frozen) featureShape = Forward.shapeAfter(l, featureShape);
+    int in = java.util.Arrays.stream(featureShape).reduce(1, (a, b) -> a * b);
+    int out = student.outputSize(), n = states.size(), batch = Math.min(config.batch(), n);
     float[] target = new float[n * out], x = new float[n * in];
     // The student's observation normalization is frozen (it is not a trained layer): its layers learn on
     // normalized states, and it keeps the normalization it came with.
@@ -118,7 +135,9 @@ public final class Distiller {
     for (int i = 0; i < n; i++) {
       // The teacher's head layers' output, before a continuous head's squashing: what the student's layers learn.
       System.arraycopy(Forward.trace(teacher, teacher.actionHead(), states.get(i), (id, v) -> {}), 0, target, i * out, out);
-      System.arraycopy(norm == null ? states.get(i) : norm.apply(states.get(i)), 0, x, i * in, in);
+      float[] xi = norm == null ? states.get(i) : norm.apply(states.get(i));
+      if (!frozen.isEmpty()) xi = Forward.layers(frozen, xi, student.inputShape());
+      System.arraycopy(xi, 0, x, i * in, in);
     }
     float[][] params = net.parameters();
     config.masks().applyTo(params);
@@ -154,7 +173,7 @@ public final class Distiller {
         config.masks().applyTo(params);
       }
     }
-    return new PolicyModel(student.inputShape(), norm, List.of(),
+    return new PolicyModel(student.inputShape(), norm, frozen,
         List.of(new Head(head.name(), head.kind(), net.toLayers())), student.provenance());
   }
 }

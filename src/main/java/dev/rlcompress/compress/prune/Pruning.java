@@ -142,7 +142,14 @@ public final class Pruning {
 
   static PolicyModel perGroup(PolicyModel teacher, Options.PerGroup g, List<float[]> states) {
     Map<LayerId, Double> perLayer = new LinkedHashMap<>();
-    for (DependencyGraph.Group group : DependencyGraph.groups(teacher)) perLayer.put(group.producer().id(teacher), 0.0);
+    java.util.StringJoiner known = new java.util.StringJoiner(", ");
+    for (DependencyGraph.Group group : DependencyGraph.groups(teacher)) {
+      perLayer.put(group.producer().id(teacher), 0.0);
+      known.add(group.producer().id(teacher) + " (" + group.units() + " units)");
+    }
+    for (LayerId id : g.ratios().keySet())
+      if (!perLayer.containsKey(id))
+        throw new UserError("layer " + id + " produces no prunable group of this model; its groups: " + known);
     perLayer.putAll(g.ratios());
     PolicyModel m = StructuredPruner.apply(teacher, StructuredPruner.plan(teacher, g.importance(), 0, perLayer));
     if (g.finetune().steps() > 0) m = Distiller.distill(m, teacher, states, g.finetune());

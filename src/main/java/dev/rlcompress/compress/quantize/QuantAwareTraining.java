@@ -41,6 +41,10 @@ public final class QuantAwareTraining {
    */
   public static PolicyModel finetune(PolicyModel m, List<float[]> states, Set<LayerId> selected, FakeQuant kind,
       Distiller.Config config) {
+    for (LayerId id : selected)
+      if (id.inTrunk())
+        throw new dev.rlcompress.util.UserError("fine-tuning trains a pixel policy's head only (its convolutions stay as "
+            + "trained); quantize with --part head, or use ptsq for the convolutions");
     Head head = m.actionHead();
     List<LayerId> linears = new ArrayList<>();
     for (int idx = 0; idx < head.layers().size(); idx++)

@@ -211,6 +211,69 @@ class QuantizationTest {
         q(cnn, new QuantOptions.Ptdq(Part.HEAD, true, false, false)).policy().selected());
   }
 
+  /**
+   * A pixel policy's head fine-tunes on the features of its frozen convolutions: binary weights on the
+   * head after distillation stay closer to the fp32 policy than the same binarization untuned, the
+   * convolutions are untouched, and the exported graph matches its reference.
+   */
+  @Test
+  void pixelPolicyHeadFineTunesOnFrozenConvolutions() throws Exception {
+    SplittableRandom rng = new SplittableRandom(5);
+    Layer.Conv2d c1 = new Layer.Conv2d(2, 8, 3, 2, 1, Fixtures.rand(8 * 2 * 9, rng), Fixtures.rand(8, rng));
+    Layer.Linear fc1 = new Layer.Linear(8 * 5 * 5, 32, Fixtures.rand(200 * 32, rng), Fixtures.rand(32, rng));
+    Layer.Linear fc2 = new Layer.Linear(32, 4, Fixtures.rand(32 * 4, rng), Fixtures.rand(4, rng));
+    Layer relu = new Layer.Activation(Layer.Activation.Kind.RELU);
+    PolicyModel cnn = new PolicyModel(new int[] {2, 9, 9}, null, List.of(c1, relu, new Layer.Flatten()),
+        List.of(new Head("pi", new HeadKind.Categorical(), List.of(fc1, relu, fc2))),
+        new Provenance("ppo", "none", 0, Map.of(), 0, List.of()));
+    List<float[]> obs = new java.util.ArrayList<>();
+    for (int i = 0; i < 400; i++) obs.add(Fixtures.rand(162, rng));
+    Calibration.Given given = new Calibration.Given(obs);
+    Quantizer.Result untuned = Quantizer.quantize(cnn, new QuantOptions.Binary(Part.HEAD, ft(0, 1e-3), false), given);
+    Quantizer.Result tuned = Quantizer.quantize(cnn, new QuantOptions.Binary(Part.HEAD, ft(300, 1e-3), false), given);
+    assertEquals(List.of(c1, relu, new Layer.Flatten()).toString(), tuned.policy().model().trunk().toString(),
+        "the convolutions are not trained");
+    assertArrayEquals(c1.weight(), ((Layer.Conv2d) tuned.policy().model().trunk().get(0)).weight());
+    double klUntuned = 0, klTuned = 0;
+    for (float[] o : obs) {
+      float[] t = cnn.forward(o);
+      klUntuned += kl(t, untuned.policy().referenceWithBound(o).output());
+      klTuned += kl(t, tuned.policy().referenceWithBound(o).output());
+    }
+    assertTrue(klTuned < 0.7 * klUntuned, "distillation brought the binary head closer to the fp32 policy: KL "
+        + klTuned / obs.size() + " against " + klUntuned / obs.size() + " untuned");
+    Path f = dir.resolve("cnn-binary-head.onnx");
+    OnnxExporter.write(tuned.policy().toProto(), f);
+    try (OrtPolicy ort = OrtPolicy.load(f)) {
+      for (float[] o : obs.subList(0, 50)) {
+        QuantizedPolicy.Reference ref = tuned.policy().referenceWithBound(o);
+        float[] y = ort.run(o);
+        for (int k = 0; k < y.length; k++) assertEquals(ref.output()[k], y[k], ref.bound() + 1e-5f);
+      }
+    }
+    UserError e = assertThrows(UserError.class,
+        () -> Quantizer.quantize(cnn, new QuantOptions.Qat(Part.ALL, true, new Observer.MinMax(), ft(10, 1e-4), false), given));
+    assertTrue(e.getMessage().contains("--part head"), e.getMessage());
+  }
+
+  /** KL(softmax(p) ‖ softmax(q)) of two logit vectors. */
+  static double kl(float[] p, float[] q) {
+    double mp = Double.NEGATIVE_INFINITY, mq = Double.NEGATIVE_INFINITY, zp = 0, zq = 0, out = 0;
+    for (int i = 0; i < p.length; i++) {
+      mp = Math.max(mp, p[i]);
+      mq = Math.max(mq, q[i]);
+    }
+    for (int i = 0; i < p.length; i++) {
+      zp += Math.exp(p[i] - mp);
+      zq += Math.exp(q[i] - mq);
+    }
+    for (int i = 0; i < p.length; i++) {
+      double lp = p[i] - mp - Math.log(zp), lq = q[i] - mq - Math.log(zq);
+      out += Math.exp(lp) * (lp - lq);
+    }
+    return out;
+  }
+
   @Test
   void badInputIsRejectedClearly() {
     PolicyModel tiny = new PolicyModel(new int[] {4}, null, List.of(),
