@@ -62,8 +62,7 @@ final class Screen {
 
   Signals measure(Policy candidate) {
     if (!head.isDiscrete()) {
-      double[] a = Evaluator.agreement(candidate, referencePolicy, states, actionSpace);
-      return new Signals(a[0], Double.NaN, Double.NaN);
+      return new Signals(Evaluator.agreement(candidate, referencePolicy, states, actionSpace).agreement(), Double.NaN, Double.NaN);
     }
     float[][] y = ActionGaps.batch1(candidate, states);
     ActionGaps.Row row = ActionGaps.compare(candidate.name(), reference, y);

@@ -100,8 +100,7 @@ public final class Evaluator {
     }
     double[] ci = Stats.bootstrapCi95(returns);
     double success = Double.isNaN(env.successThreshold()) || eps.length == 0 ? Double.NaN : (double) successes / eps.length;
-    double[] agree = reference == null ? new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN}
-        : agreement(p, reference, stored, env.actionSpace());
+    EvalReport.Fidelity fidelity = reference == null ? EvalReport.Fidelity.NONE : agreement(p, reference, stored, env.actionSpace());
 
     double b1 = Double.NaN, b100 = Double.NaN;
     if (opt.latency()) {
@@ -110,9 +109,10 @@ public final class Evaluator {
       b100 = Latency.batchMillis(p, set, opt.batch(), opt.passes());
     }
     ModelStats ms = p.stats();
-    return new EvalReport(label(p), envId, eps.length, Stats.mean(returns), Stats.std(returns),
-        ci[0], ci[1], success, agree[0], agree[1], agree[2], agree[3], eps.length == 0 ? Double.NaN : len / eps.length, b1, b100,
-        ms.sizeBytes(), ms.params(), ms.sparsity());
+    return new EvalReport(label(p), envId,
+        new EvalReport.Returns(eps.length, Stats.mean(returns), Stats.std(returns), ci[0], ci[1], success,
+            eps.length == 0 ? Double.NaN : len / eps.length),
+        fidelity, new EvalReport.Timing(b1, b100), new EvalReport.Footprint(ms.sizeBytes(), ms.params(), ms.sparsity()));
   }
 
   /**
@@ -165,10 +165,10 @@ public final class Evaluator {
    * measured too: its root mean square and maximum over states and dimensions, each dimension's
    * difference divided by that dimension's range.
    *
-   * @return {overall, decisive, action RMSE, action max error}; the last two NaN for discrete actions
+   * @return overall, decisive, action RMSE, action max error; the last two NaN for discrete actions
    */
-  public static double[] agreement(Policy p, Policy ref, List<float[]> states, Space actionSpace) {
-    if (states.isEmpty()) return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+  public static EvalReport.Fidelity agreement(Policy p, Policy ref, List<float[]> states, Space actionSpace) {
+    if (states.isEmpty()) return EvalReport.Fidelity.NONE;
     int same = 0, decisive = 0, decisiveSame = 0;
     double sq = 0, max = 0;
     long terms = 0;
@@ -201,8 +201,8 @@ public final class Evaluator {
       }
     }
     boolean box = actionSpace instanceof Space.Box;
-    return new double[] {(double) same / states.size(), decisive == 0 ? Double.NaN : (double) decisiveSame / decisive,
-        box ? Math.sqrt(sq / terms) : Double.NaN, box ? max : Double.NaN};
+    return new EvalReport.Fidelity((double) same / states.size(), decisive == 0 ? Double.NaN : (double) decisiveSame / decisive,
+        box ? Math.sqrt(sq / terms) : Double.NaN, box ? max : Double.NaN);
   }
 
   static boolean isDecisive(float[] out) {

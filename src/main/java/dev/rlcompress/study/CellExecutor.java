@@ -37,7 +37,7 @@ import java.util.Map;
  * The study's only door into training, compression, evaluation and the runtime: every call into those
  * libraries is here, one method per cell kind (train, quantize, prune, evaluate, latency) plus what
  * validation and the memory probe need. Everything else in the study (spec, grid, store, runner,
- * scores, report) speaks in the study's own terms ({@link StudySpec}, {@link Measured}), so when the
+ * scores, report) speaks in the study's own terms ({@link StudySpec}, {@link EvalReport}), so when the
  * library's APIs change only this class changes.
  *
  * <p>Models travel between cells as ONNX files: a cell's output must survive the process (crash
@@ -46,16 +46,6 @@ import java.util.Map;
 public final class CellExecutor {
   /** What a model file says about itself. */
   public record ModelInfo(String algorithm, String envId, Map<String, String> metadata) {}
-
-  /**
-   * What one evaluation of one variant measured (NaN where it does not apply): agreement for every action
-   * space, the action error (normalized by the action range) for continuous ones.
-   */
-  public record Measured(int episodes, double meanReturn, double stdReturn, double ci95Low, double ci95High,
-      double successRate, Fidelity fidelity, double meanEpisodeLength, long sizeBytes, long params, double sparsity) {}
-
-  /** How closely a variant acts like its source on the states it visited. */
-  public record Fidelity(double agreement, double agreementDecisive, double actionRmse, double actionMaxError) {}
 
   /** A loaded model that the memory probe runs: flat batch in, flat outputs out. */
   public interface Inference extends AutoCloseable {
@@ -164,12 +154,9 @@ public final class CellExecutor {
    * Evaluates {@code model} on {@code episodes} greedy episodes from {@code seed} with the one evaluator;
    * agreement is against {@code reference} on the states {@code model} visited.
    */
-  public Measured evaluate(Path model, Path reference, String envId, int episodes, long seed) {
+  public EvalReport evaluate(Path model, Path reference, String envId, int episodes, long seed) {
     try (Policy p = Policy.load(model, "ort"); Policy ref = Policy.load(reference, "ort")) {
-      EvalReport r = Evaluator.evaluate(p, envId, new EvalOptions(episodes, seed, false, 1, 1), ref);
-      return new Measured(r.episodes(), r.meanReturn(), r.stdReturn(), r.ci95Low(), r.ci95High(), r.successRate(),
-          new Fidelity(r.agreement(), r.agreementDecisive(), r.actionRmse(), r.actionMaxError()), r.meanEpisodeLength(),
-          r.sizeBytes(), r.params(), r.sparsity());
+      return Evaluator.evaluate(p, envId, new EvalOptions(episodes, seed, false, 1, 1), ref);
     }
   }
 

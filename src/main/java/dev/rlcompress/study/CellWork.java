@@ -79,7 +79,7 @@ public final class CellWork {
       current = next;
     }
     CellTask.Protocol pr = c.protocol();
-    CellExecutor.Measured m = executor.evaluate(out, src, c.envId(), pr.episodes(), pr.seed());
+    dev.rlcompress.eval.EvalReport m = executor.evaluate(out, src, c.envId(), pr.episodes(), pr.seed());
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("episodes", m.episodes());
     metrics.put("mean_return", m.meanReturn());

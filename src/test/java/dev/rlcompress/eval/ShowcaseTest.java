@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /** The demo's recommendation: the smallest variant keeping 90% of the original's mean return. */
 class ShowcaseTest {
   static EvalReport row(String name, double mean, long size, double b1) {
-    return new EvalReport(name, "LunarLander-v3", 100, mean, 10, mean - 5, mean + 5, 0.9, 0.9, 0.9, Double.NaN, Double.NaN, 300, b1, 0.1, size, 1000, 0);
+    return new EvalReport(name, "LunarLander-v3", new EvalReport.Returns(100, mean, 10, mean - 5, mean + 5, 0.9, 300),
+        new EvalReport.Fidelity(0.9, 0.9, Double.NaN, Double.NaN), new EvalReport.Timing(b1, 0.1), new EvalReport.Footprint(size, 1000, 0));
   }
 
   @Test

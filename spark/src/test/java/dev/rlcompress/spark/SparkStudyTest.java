@@ -83,7 +83,7 @@ class SparkStudyTest {
         if (c.kind() != Cell.Kind.VARIANT) continue;
         Store.Result r = store.result(c.key());
         Path source = Path.of(store.result(planned.get(0).key()).modelPath());
-        CellExecutor.Measured m = ex.evaluate(Path.of(r.modelPath()), source, Grid.envId(c.source()),
+        dev.rlcompress.eval.EvalReport m = ex.evaluate(Path.of(r.modelPath()), source, Grid.envId(c.source()),
             spec.evaluation().episodes(), spec.evaluation().seedOf(c.repeat()));
         assertEquals(m.meanReturn(), r.metrics().get("mean_return").getAsDouble(), 0.0, c.label());
         assertEquals(m.fidelity().agreement(), r.metrics().get("agreement").getAsDouble(), 0.0, c.label());
