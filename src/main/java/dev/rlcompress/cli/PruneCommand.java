@@ -92,7 +92,7 @@ final class PruneCommand implements Callable<Integer> {
     Path out = output.checkedAgainst(model);
     long inputBytes = model.toFile().length();
     PolicyModel fp32 = OnnxImporter.read(model);
-    PolicyModel pruned = Pruning.prune(fp32, options(m, p), Calibration.Episodes.of(fp32.provenance().envId(), episodes, 20_000));
+    PolicyModel pruned = Pruning.prune(fp32, options(m, p), Calibration.Episodes.of(fp32.provenance().envId(), episodes, 20_000, fp32));
     var proto = OnnxExporter.toProto(pruned);
     if (sparse) proto = SparseStorage.toSparse(proto, 0.0);
     OnnxExporter.write(proto, out);

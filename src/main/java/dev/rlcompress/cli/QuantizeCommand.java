@@ -85,7 +85,7 @@ final class QuantizeCommand implements Callable<Integer> {
     PolicyModel fp32 = OnnxImporter.read(model);
     String envId = env != null ? env : fp32.provenance().envId();
     Quantizer.Result r = Quantizer.quantize(fp32, options(p),
-        Calibration.Episodes.of(envId, calibrationEpisodes, 10_000));
+        Calibration.Episodes.of(envId, calibrationEpisodes, 10_000, fp32));
     OnnxExporter.write(r.policy().toProto(), out);
     System.out.printf("wrote %s (%,d bytes, fp32 original %,d bytes)%n", out, out.toFile().length(), inputBytes);
     for (CompressionStep step : r.policy().model().provenance().compression()) System.out.println("step: " + step.describe());
@@ -101,7 +101,7 @@ final class QuantizeCommand implements Callable<Integer> {
    */
   private void warnOnGaps(PolicyModel fp32, Quantizer.Result r, String envId) {
     if (!fp32.actionHead().kind().isDiscrete()) return;
-    java.util.List<float[]> states = Calibration.Episodes.of(envId, calibrationEpisodes, 10_000).states(fp32.actionOnly());
+    java.util.List<float[]> states = Calibration.Episodes.of(envId, calibrationEpisodes, 10_000, fp32).states(fp32.actionOnly());
     ActionGaps.Row row = ActionGaps.compare(OnnxExporter.toProto(fp32.actionOnly()), r.policy().toProto(), states);
     if (row.exceedsGap() > 0.5)
       System.out.printf("warning: the output error exceeds the action gap on %.0f%% of the fp32 policy's states (greedy agreement %.0f%%): "

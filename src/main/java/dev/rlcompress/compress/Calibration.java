@@ -2,7 +2,6 @@ package dev.rlcompress.compress;
 
 import dev.rlcompress.env.Env;
 import dev.rlcompress.env.Envs;
-import dev.rlcompress.env.Rollouts;
 import dev.rlcompress.model.Actions;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.LayerId;
@@ -21,6 +20,8 @@ import java.util.Map;
 public final class Calibration {
   /** Seeds for calibration episodes: disjoint from training (0..), training-time eval (7e6) and evaluation (1e6). */
   public static final long DEFAULT_SEED = 3_000_000L;
+  /** Most calibration states of an image policy ({@link Episodes#of(String, int, int, PolicyModel)}). */
+  public static final int PIXEL_STATES = 4096;
 
   private Calibration() {}
 
@@ -49,6 +50,15 @@ public final class Calibration {
       return new Episodes(envId, episodes, DEFAULT_SEED, maxStates);
     }
 
+    /**
+     * As {@link #of}, at most {@link #PIXEL_STATES} states for a model whose observations are images
+     * (more than 10,000 values): they are played and traced by the Java reference one state at a time,
+     * and every layer's input is kept for calibration (about 0.2 MB per Atari state).
+     */
+    public static Episodes of(String envId, int episodes, int maxStates, PolicyModel m) {
+      return of(envId, episodes, m.inputSize() > 10_000 ? Math.min(maxStates, PIXEL_STATES) : maxStates);
+    }
+
     public List<float[]> states(PolicyModel m) {
       return observations(m, this);
     }
@@ -74,13 +84,26 @@ public final class Calibration {
     }
   }
 
+  /**
+   * The states of {@code r.episodes()} greedy episodes of {@code m}, stopping as soon as
+   * {@code r.maxStates()} are collected: a long game (an Atari game lasts up to 27,000 steps) needs
+   * not be played to its end once there are enough states.
+   */
   public static List<float[]> observations(PolicyModel m, Episodes r) {
-    Env env = Envs.make(r.envId());
     List<float[]> obs = new ArrayList<>();
-    Rollouts.run(env, Actions.greedy(m.actionHead().kind(), env.actionSpace(), m::forward), r.episodes(),
-        r.seed(), o -> {
-          if (obs.size() < r.maxStates()) obs.add(o);
-        });
+    try (Env env = Envs.make(r.envId())) {
+      dev.rlcompress.env.Agent agent = Actions.greedy(m.actionHead().kind(), env.actionSpace(), m::forward);
+      boolean discrete = env.actionSpace() instanceof dev.rlcompress.env.Space.Discrete;
+      for (int k = 0; k < r.episodes() && obs.size() < r.maxStates(); k++) {
+        float[] o = env.reset(r.seed() + k);
+        while (obs.size() < r.maxStates()) {
+          obs.add(o);
+          dev.rlcompress.env.Step s = discrete ? env.step(agent.discreteAction(o)) : env.step(agent.continuousAction(o));
+          if (s.done()) break;
+          o = s.observation();
+        }
+      }
+    }
     if (obs.isEmpty()) throw new UserError("calibration collected no observations");
     return obs;
   }
