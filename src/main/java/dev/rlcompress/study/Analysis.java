@@ -22,12 +22,123 @@ import java.util.Map;
 public final class Analysis {
   private Analysis() {}
 
-  /** One variant of one algorithm × environment, over all its finished repeats. */
-  public record VariantSummary(String variant, Kind kind, String method, double ratio, int repeats, int failed,
-      double meanReturn, double ci95Low, double ci95High, double iqm, double successRate, Fidelity fidelity,
-      long sizeBytes, long params, double sparsity, double latencyUsB1, double latencyMsBatch, double memoryPeakKb,
-      double memoryBaselineKb, double memoryModelKb, double energyJPerInference, String energyMethod,
-      Scores.Ratios ratios, double score, boolean eligible) {}
+  /**
+   * One variant of one algorithm × environment, over all its finished repeats: what it is, what it
+   * returned, how closely it follows its source, what it weighs and costs to run, and how it scores.
+   */
+  public record VariantSummary(String variant, Identity identity, Returns returns, Fidelity fidelity, Footprint footprint,
+      Resources resources, Verdict verdict) {
+    public Kind kind() {
+      return identity.kind();
+    }
+
+    public String method() {
+      return identity.method();
+    }
+
+    public double ratio() {
+      return identity.ratio();
+    }
+
+    public int repeats() {
+      return returns.repeats();
+    }
+
+    public int failed() {
+      return returns.failed();
+    }
+
+    public double meanReturn() {
+      return returns.mean();
+    }
+
+    public double ci95Low() {
+      return returns.ci95Low();
+    }
+
+    public double ci95High() {
+      return returns.ci95High();
+    }
+
+    public double iqm() {
+      return returns.iqm();
+    }
+
+    public double successRate() {
+      return returns.successRate();
+    }
+
+    public long sizeBytes() {
+      return footprint.sizeBytes();
+    }
+
+    public long params() {
+      return footprint.params();
+    }
+
+    public double sparsity() {
+      return footprint.sparsity();
+    }
+
+    public double latencyUsB1() {
+      return resources.latencyUsB1();
+    }
+
+    public double latencyMsBatch() {
+      return resources.latencyMsBatch();
+    }
+
+    public double memoryPeakKb() {
+      return resources.memory().peakKb();
+    }
+
+    public double memoryBaselineKb() {
+      return resources.memory().baselineKb();
+    }
+
+    public double memoryModelKb() {
+      return resources.memory().modelKb();
+    }
+
+    public double energyJPerInference() {
+      return resources.energyJPerInference();
+    }
+
+    public String energyMethod() {
+      return resources.energyMethod();
+    }
+
+    public Scores.Ratios ratios() {
+      return verdict.ratios();
+    }
+
+    public double score() {
+      return verdict.score();
+    }
+
+    public boolean eligible() {
+      return verdict.eligible();
+    }
+  }
+
+  /** What the variant is: its kind, its (last) method, and its pruning ratio (0 when it prunes nothing). */
+  public record Identity(Kind kind, String method, double ratio) {}
+
+  /** Its return across repeats: mean with a 95% bootstrap interval, interquartile mean, success rate. */
+  public record Returns(int repeats, int failed, double mean, double ci95Low, double ci95High, double iqm, double successRate) {}
+
+  /** Mean size of its file, parameters and zeros among weights and biases. */
+  public record Footprint(long sizeBytes, long params, double sparsity) {}
+
+  /** Peak, runtime-only and model-attributable memory of the isolated probe, in KiB (medians). */
+  public record Memory(double peakKb, double baselineKb, double modelKb) {}
+
+  /** Medians of its latencies, its memory, and its energy per inference with how that was obtained. */
+  public record Resources(double latencyUsB1, double latencyMsBatch, Memory memory, double energyJPerInference,
+      String energyMethod) {}
+
+  /** Its ratios to the baseline, the combined score, and whether it keeps enough return to be recommended. */
+  public record Verdict(Scores.Ratios ratios, double score, boolean eligible) {}
 
   /**
    * How closely the variant acts like its source, over its repeats: mean agreement, mean action RMSE and
@@ -146,15 +257,16 @@ public final class Analysis {
     Scores.Ratios ratios = Scores.ratios(s.stream().map(Analysis::measures).toList(),
         base.stream().map(Analysis::measures).toList(), w);
     double score = Scores.combined(ratios, w);
-    return new VariantSummary(name, kind, method, ratio, s.size(), failed, Stats.mean(returns), ci[0], ci[1], iqm(returns),
-        mean(s, "success_rate"),
-        new Fidelity(mean(s, "agreement"), mean(s, "action_rmse"), max(s, "action_max_error")), (long) mean(s, "size_bytes"), (long) mean(s, "params"),
-        mean(s, "sparsity"), median(s.stream().mapToDouble(Sample::b1).toArray()),
-        median(s.stream().mapToDouble(Sample::bBatch).toArray()), median(values(s, "memory_peak_kb")),
-        median(values(s, "memory_baseline_kb")), median(values(s, "memory_model_kb")), mean(s, "energy_j_per_inference"),
-        s.stream().filter(x -> x.m().has("energy_method")).map(x -> x.m().get("energy_method").getAsString()).findFirst()
-            .orElse(null),
-        ratios, score, kind == Kind.BASELINE || ratios.retention() >= w.keep());
+    return new VariantSummary(name, new Identity(kind, method, ratio),
+        new Returns(s.size(), failed, Stats.mean(returns), ci[0], ci[1], iqm(returns), mean(s, "success_rate")),
+        new Fidelity(mean(s, "agreement"), mean(s, "action_rmse"), max(s, "action_max_error")),
+        new Footprint((long) mean(s, "size_bytes"), (long) mean(s, "params"), mean(s, "sparsity")),
+        new Resources(median(s.stream().mapToDouble(Sample::b1).toArray()), median(s.stream().mapToDouble(Sample::bBatch).toArray()),
+            new Memory(median(values(s, "memory_peak_kb")), median(values(s, "memory_baseline_kb")), median(values(s, "memory_model_kb"))),
+            mean(s, "energy_j_per_inference"),
+            s.stream().filter(x -> x.m().has("energy_method")).map(x -> x.m().get("energy_method").getAsString()).findFirst()
+                .orElse(null)),
+        new Verdict(ratios, score, kind == Kind.BASELINE || ratios.retention() >= w.keep()));
   }
 
   private static Scores.Measures measures(Sample s) {
