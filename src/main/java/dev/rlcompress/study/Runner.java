@@ -165,9 +165,7 @@ public final class Runner {
   }
 
   private static Store.Row row(Cell c, CellOutcome o) {
-    CellOutcome.Model m = o.model();
-    return new Store.Row(c, o.status(), o.error(), o.metrics(), m == null ? null : m.path(), m == null ? null : m.sha256(),
-        m == null ? null : m.provenance(), o.started(), o.seconds());
+    return new Store.Row(c, o);
   }
 
   /**

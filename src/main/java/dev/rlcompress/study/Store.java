@@ -47,13 +47,94 @@ public final class Store implements AutoCloseable {
   }
 
   /** One finished cell as written. */
-  public record Row(Cell cell, String status, String error, Map<String, Object> metrics, String modelPath,
-      String modelSha256, Map<String, String> provenance, Instant started, double seconds) {}
+  public record Row(Cell cell, CellOutcome outcome) {
+    String status() {
+      return outcome.status();
+    }
+
+    String error() {
+      return outcome.error();
+    }
+
+    Map<String, Object> metrics() {
+      return outcome.metrics();
+    }
+
+    String modelPath() {
+      return outcome.model() == null ? null : outcome.model().path();
+    }
+
+    String modelSha256() {
+      return outcome.model() == null ? null : outcome.model().sha256();
+    }
+
+    Map<String, String> provenance() {
+      return outcome.model() == null ? null : outcome.model().provenance();
+    }
+
+    Instant started() {
+      return outcome.started();
+    }
+
+    double seconds() {
+      return outcome.seconds();
+    }
+  }
 
   /** One finished cell as read back. */
-  public record Result(String cellKey, String kind, String status, String error, String sourceKey, String sourceLabel,
-      String algorithm, String env, String variant, String steps, int repeat, JsonObject metrics, String modelPath,
-      String modelSha256, String provenance, long attemptId, long runId) {}
+  public record Result(String cellKey, Subject subject, String status, String error, JsonObject metrics, Artifact artifact,
+      long attemptId, long runId) {
+    public String kind() {
+      return subject.kind();
+    }
+
+    public String sourceKey() {
+      return subject.sourceKey();
+    }
+
+    public String sourceLabel() {
+      return subject.sourceLabel();
+    }
+
+    public String algorithm() {
+      return subject.algorithm();
+    }
+
+    public String env() {
+      return subject.env();
+    }
+
+    public String variant() {
+      return subject.variant();
+    }
+
+    public String steps() {
+      return subject.steps();
+    }
+
+    public int repeat() {
+      return subject.repeat();
+    }
+
+    public String modelPath() {
+      return artifact.path();
+    }
+
+    public String modelSha256() {
+      return artifact.sha256();
+    }
+
+    public String provenance() {
+      return artifact.provenance();
+    }
+  }
+
+  /** What a cell was about: its kind, its source policy, the variant and the repeat. */
+  public record Subject(String kind, String sourceKey, String sourceLabel, String algorithm, String env, String variant,
+      String steps, int repeat) {}
+
+  /** The model file a cell wrote (nulls when it wrote none), with its provenance as canonical JSON. */
+  public record Artifact(String path, String sha256, String provenance) {}
 
   /** Opens (creating if needed) {@code file} for writing; one study process per database at a time. */
   public static Store openForWriting(Path file) {
@@ -284,10 +365,11 @@ public final class Store implements AutoCloseable {
     query("""
         SELECT cell_key, kind, status, error, source_key, source_label, algorithm, env, variant, steps, repeat, metrics,
           model_path, model_sha256, provenance, attempt_id, run_id FROM results ORDER BY finished_at, cell_key""",
-        rs -> out.add(new Result(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getInt(11),
-            JsonParser.parseString(rs.getString(12)).getAsJsonObject(), rs.getString(13), rs.getString(14),
-            rs.getString(15), rs.getLong(16), rs.getLong(17))));
+        rs -> out.add(new Result(rs.getString(1),
+            new Subject(rs.getString(2), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getInt(11)),
+            rs.getString(3), rs.getString(4), JsonParser.parseString(rs.getString(12)).getAsJsonObject(),
+            new Artifact(rs.getString(13), rs.getString(14), rs.getString(15)), rs.getLong(16), rs.getLong(17))));
     return out;
   }
 
