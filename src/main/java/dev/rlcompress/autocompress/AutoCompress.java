@@ -148,7 +148,7 @@ public final class AutoCompress {
         candidates += out.returns().length - done.length;
         Acceptance.Decision d = out.decision();
         rows.add(new SearchResult.Row(v.label(), v.runtime(), v.sizeBytes(), latency.getOrDefault(s, Double.NaN), obj,
-            s.signals(), d, out.returns(), false));
+            s.signals(), d, out.returns()));
         tried.add(s);
         log.accept(String.format("  %s after %d episodes: %.1f vs bar %.1f", d.verdict().label, d.episodes(), d.candidateMean(), d.bar()));
         if (d.verdict() == Acceptance.Verdict.ACCEPTED) {
@@ -167,7 +167,7 @@ public final class AutoCompress {
         }
 
       SearchResult.Row baseRow = new SearchResult.Row("fp32 (original)", "ort", refProto.getSerializedSize(), refLatency,
-          refObjective, null, null, baseReturns, false);
+          refObjective, null, null, baseReturns);
       if (o.objective() == Objective.SIZE && !rows.isEmpty()) { // latency for the table only, measured together
         log.accept("latency: " + (rows.size() + 1) + " models, interleaved");
         double[] lat = latencies(refPolicy, tried.stream().map(SearchSpace.Screened::variant).toList(), screen);
@@ -200,8 +200,8 @@ public final class AutoCompress {
         params.put("decisions", String.join("; ", explanation));
         proto = tried.get(chosen).variant().withStep().apply(new CompressionStep.Search("auto-compress", Part.ALL, params));
       }
-      return new SearchResult(o, ruleText, baseRow, List.copyOf(rows), chosen, explanation, notes, space.screened.size(),
-          passing.size(), episodes, proto);
+      return new SearchResult(o, ruleText, baseRow, List.copyOf(rows), chosen, new SearchResult.Account(explanation, notes),
+          new SearchResult.Cost(space.screened.size(), passing.size(), episodes), proto);
     }
   }
 
