@@ -83,7 +83,7 @@ public final class SpecParser {
           + " in the study spec (nothing was run):\n  "
           + String.join("\n  ", errors.stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList()));
     }
-    return new StudySpec(name, file, sources, variants, repeats, ev, lp, res, sw, shared);
+    return new StudySpec(name, file, sources, variants, repeats, new StudySpec.Measurement(ev, lp, res, sw), shared);
   }
 
   // ---- sources ----

@@ -26,7 +26,26 @@ import java.util.TreeMap;
  * are {@link Serializable}, so a {@link CellTask} built from them can be shipped to another JVM.
  */
 public record StudySpec(String name, Path file, List<Source> sources, List<Variant> variants, int repeats,
-    Evaluation evaluation, LatencyProtocol latency, Resources resources, ScoreWeights scores, Path sharedDir) {
+    Measurement measurement, Path sharedDir) {
+
+  /** How every variant is measured and scored: episodes, latency protocol, resource probes, score weights. */
+  public record Measurement(Evaluation evaluation, LatencyProtocol latency, Resources resources, ScoreWeights scores) {}
+
+  public Evaluation evaluation() {
+    return measurement.evaluation();
+  }
+
+  public LatencyProtocol latency() {
+    return measurement.latency();
+  }
+
+  public Resources resources() {
+    return measurement.resources();
+  }
+
+  public ScoreWeights scores() {
+    return measurement.scores();
+  }
 
   /** Where a policy comes from. */
   public sealed interface Source {

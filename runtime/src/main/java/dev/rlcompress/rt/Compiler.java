@@ -491,8 +491,8 @@ final class Compiler {
       if (c == null || c.length != oc) throw unsupported(n.describe() + ": the bias must be a constant of " + oc + " values");
       bias = c;
     }
-    Conv.Geometry geo = new Conv.Geometry(shape[0], shape[1], shape[2], oc, (int) wd[2], (int) wd[3], (int) strides[0], (int) strides[1],
-        (int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3]);
+    Conv.Geometry geo = new Conv.Geometry(shape[0], shape[1], shape[2], oc, new Conv.Window((int) wd[2], (int) wd[3],
+        (int) strides[0], (int) strides[1], new Conv.Pads((int) pads[0], (int) pads[1], (int) pads[2], (int) pads[3])));
     if (geo.outH() <= 0 || geo.outW() <= 0) throw unsupported(n.describe() + " leaves no output");
     float[] bb = bias;
     String out = n.outputs().get(0);

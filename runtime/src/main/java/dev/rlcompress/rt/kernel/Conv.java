@@ -13,17 +13,46 @@ import jdk.incubator.vector.FloatVector;
  * NCHW output directly.
  */
 public final class Conv implements Step {
-  /** Geometry of one convolution; pads are top, left, bottom, right. */
-  public record Geometry(int inC, int inH, int inW, int outC, int kh, int kw, int strideH, int strideW, int padTop, int padLeft,
-      int padBottom, int padRight) {
+  /** Geometry of one convolution: its input's channels and size, its output channels, and its window. */
+  public record Geometry(int inC, int inH, int inW, int outC, Window window) {
+    public int kh() {
+      return window.kh();
+    }
+
+    public int kw() {
+      return window.kw();
+    }
+
+    public int strideH() {
+      return window.strideH();
+    }
+
+    public int strideW() {
+      return window.strideW();
+    }
+
+    public int padTop() {
+      return window.pads().top();
+    }
+
+    public int padLeft() {
+      return window.pads().left();
+    }
+
     public int outH() {
-      return (inH + padTop + padBottom - kh) / strideH + 1;
+      return (inH + window.pads().top() + window.pads().bottom() - window.kh()) / window.strideH() + 1;
     }
 
     public int outW() {
-      return (inW + padLeft + padRight - kw) / strideW + 1;
+      return (inW + window.pads().left() + window.pads().right() - window.kw()) / window.strideW() + 1;
     }
   }
+
+  /** The kernel's height and width, its strides, and the padding around the input. */
+  public record Window(int kh, int kw, int strideH, int strideW, Pads pads) {}
+
+  /** Zero rows and columns added around the input, as ONNX's pads attribute orders them. */
+  public record Pads(int top, int left, int bottom, int right) {}
 
   private final Geometry g;
   private final int k, positions, pStride; // pStride: positions rounded up to whole vectors
