@@ -173,8 +173,8 @@ public final class StudyReport {
     List<List<String>> res = new ArrayList<>();
     for (Analysis.VariantSummary v : g.variants()) {
       Scores.Ratios r = v.ratios();
-      res.add(List.of(v.variant(), f(v.sizeBytes() / 1024.0, 1), f(r.sizeRatio(), 2), String.format(Locale.ROOT, "%,d", v.params()),
-          pct(v.sparsity()), f(v.latencyUsB1(), 1), f(r.speedup(), 2), f(v.latencyMsBatch(), 3),
+      res.add(List.of(v.variant(), f(v.footprint().sizeBytes() / 1024.0, 1), f(r.sizeRatio(), 2),
+          String.format(Locale.ROOT, "%,d", v.footprint().params()), pct(v.footprint().sparsity()), f(v.latencyUsB1(), 1), f(r.speedup(), 2), f(v.latencyMsBatch(), 3),
           f(v.memoryPeakKb() / 1024, 1), f(v.memoryBaselineKb() / 1024, 1), f(v.memoryModelKb() / 1024, 2),
           f(v.energyJPerInference() * 1e6, 3), f(r.energyRatio(), 2)));
     }

@@ -26,7 +26,8 @@ public final class Analysis {
    * One variant of one algorithm × environment, over all its finished repeats: what it is, what it
    * returned, how closely it follows its source, what it weighs and costs to run, and how it scores.
    */
-  public record VariantSummary(String variant, Identity identity, Returns returns, Fidelity fidelity, Footprint footprint,
+  public record VariantSummary(String variant, Identity identity, Returns returns, Fidelity fidelity,
+      dev.rlcompress.eval.EvalReport.Footprint footprint,
       Resources resources, Verdict verdict) {
     public Kind kind() {
       return identity.kind();
@@ -66,18 +67,6 @@ public final class Analysis {
 
     public double successRate() {
       return returns.successRate();
-    }
-
-    public long sizeBytes() {
-      return footprint.sizeBytes();
-    }
-
-    public long params() {
-      return footprint.params();
-    }
-
-    public double sparsity() {
-      return footprint.sparsity();
     }
 
     public double latencyUsB1() {
@@ -126,9 +115,6 @@ public final class Analysis {
 
   /** Its return across repeats: mean with a 95% bootstrap interval, interquartile mean, success rate. */
   public record Returns(int repeats, int failed, double mean, double ci95Low, double ci95High, double iqm, double successRate) {}
-
-  /** Mean size of its file, parameters and zeros among weights and biases. */
-  public record Footprint(long sizeBytes, long params, double sparsity) {}
 
   /** Peak, runtime-only and model-attributable memory of the isolated probe, in KiB (medians). */
   public record Memory(double peakKb, double baselineKb, double modelKb) {}
@@ -260,7 +246,7 @@ public final class Analysis {
     return new VariantSummary(name, new Identity(kind, method, ratio),
         new Returns(s.size(), failed, Stats.mean(returns), ci[0], ci[1], iqm(returns), mean(s, "success_rate")),
         new Fidelity(mean(s, "agreement"), mean(s, "action_rmse"), max(s, "action_max_error")),
-        new Footprint((long) mean(s, "size_bytes"), (long) mean(s, "params"), mean(s, "sparsity")),
+        new dev.rlcompress.eval.EvalReport.Footprint((long) mean(s, "size_bytes"), (long) mean(s, "params"), mean(s, "sparsity")),
         new Resources(median(s.stream().mapToDouble(Sample::b1).toArray()), median(s.stream().mapToDouble(Sample::bBatch).toArray()),
             new Memory(median(values(s, "memory_peak_kb")), median(values(s, "memory_baseline_kb")), median(values(s, "memory_model_kb"))),
             mean(s, "energy_j_per_inference"),
