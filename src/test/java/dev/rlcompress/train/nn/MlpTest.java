@@ -79,10 +79,14 @@ class MlpTest {
     float[] x = Fixtures.rand(8 * 17, rng), d = Fixtures.rand(8 * 6, rng);
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().threadId(), window = Long.MAX_VALUE;
-    // Until C2 has compiled the kernels the Vector API runs interpreted and allocates; a 20-update
-    // window without allocation must appear once it has (bounded by 60 s of CPU for slow machines).
+    // Until C2 has compiled the kernels the Vector API runs interpreted and allocates; once it has, a
+    // 20-update window must allocate no buffer (bounded by 60 s of CPU for slow machines). The smallest
+    // buffer of this network (one layer's batch of activations, 8 x 17 floats) is 560 bytes, so a window
+    // allocating buffers takes over 11 KB. Some JIT runs keep one small object per update that escape
+    // analysis did not remove (24 bytes: the same commit gave 0 in one run and 480 per window in the
+    // next), which is not what this test is about: up to 64 bytes per update are allowed.
     long cpuStart = threads.getCurrentThreadCpuTime();
-    while (window != 0 && threads.getCurrentThreadCpuTime() - cpuStart < 60e9) {
+    while (window > 20 * 64 && threads.getCurrentThreadCpuTime() - cpuStart < 60e9) {
       long before = threads.getThreadAllocatedBytes(tid);
       for (int i = 0; i < 20; i++) {
         net.backward(net.forward(x, 8), d, Backprop.BOTH);
@@ -93,7 +97,7 @@ class MlpTest {
       }
       window = threads.getThreadAllocatedBytes(tid) - before;
     }
-    assertEquals(0, window, "bytes allocated by 20 warm updates");
+    assertTrue(window <= 20 * 64, "bytes allocated by 20 warm updates: " + window + " (no buffer may be allocated)");
   }
 
   @Test
