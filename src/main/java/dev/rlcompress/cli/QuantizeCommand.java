@@ -84,14 +84,14 @@ final class QuantizeCommand implements Callable<Integer> {
     long inputBytes = model.toFile().length();
     PolicyModel fp32 = OnnxImporter.read(model);
     String envId = env != null ? env : fp32.provenance().envId();
-    Quantizer.Result r = Quantizer.quantize(fp32, options(p),
-        Calibration.Episodes.of(envId, calibrationEpisodes, 10_000, fp32));
+    Calibration.Episodes calibration = Calibration.Episodes.of(envId, calibrationEpisodes, 10_000, fp32);
+    Quantizer.Result r = Quantizer.quantize(fp32, options(p), calibration);
     OnnxExporter.write(r.policy().toProto(), out);
     System.out.printf("wrote %s (%,d bytes, fp32 original %,d bytes)%n", out, out.toFile().length(), inputBytes);
     for (CompressionStep step : r.policy().model().provenance().compression()) System.out.println("step: " + step.describe());
     if (r.packedWeightBytes() >= 0) System.out.printf("bit-packed weights would take %,d bytes%n", r.packedWeightBytes());
     System.out.println("ONNX Runtime executes: " + GraphInspector.optimizedOps(out));
-    warnOnGaps(fp32, r, envId);
+    warnOnGaps(fp32, r, calibration);
     return 0;
   }
 
@@ -99,9 +99,9 @@ final class QuantizeCommand implements Callable<Integer> {
    * One line when the scheme's output error exceeds the fp32 policy's action gap on most of its own
    * states (greedy decisions will flip), pointing to the search that keeps the fragile layers precise.
    */
-  private void warnOnGaps(PolicyModel fp32, Quantizer.Result r, String envId) {
+  private static void warnOnGaps(PolicyModel fp32, Quantizer.Result r, Calibration.Episodes calibration) {
     if (!fp32.actionHead().kind().isDiscrete()) return;
-    java.util.List<float[]> states = Calibration.Episodes.of(envId, calibrationEpisodes, 10_000, fp32).states(fp32.actionOnly());
+    java.util.List<float[]> states = r.calibrationStates().isEmpty() ? calibration.states(fp32.actionOnly()) : r.calibrationStates();
     ActionGaps.Row row = ActionGaps.compare(OnnxExporter.toProto(fp32.actionOnly()), r.policy().toProto(), states);
     if (row.exceedsGap() > 0.5)
       System.out.printf("warning: the output error exceeds the action gap on %.0f%% of the fp32 policy's states (greedy agreement %.0f%%): "

@@ -2,6 +2,7 @@ package dev.rlcompress.compress;
 
 import dev.rlcompress.env.Env;
 import dev.rlcompress.env.Envs;
+import dev.rlcompress.env.Rollouts;
 import dev.rlcompress.model.Actions;
 import dev.rlcompress.model.Forward;
 import dev.rlcompress.model.LayerId;
@@ -92,17 +93,10 @@ public final class Calibration {
   public static List<float[]> observations(PolicyModel m, Episodes r) {
     List<float[]> obs = new ArrayList<>();
     try (Env env = Envs.make(r.envId())) {
-      dev.rlcompress.env.Agent agent = Actions.greedy(m.actionHead().kind(), env.actionSpace(), m::forward);
-      boolean discrete = env.actionSpace() instanceof dev.rlcompress.env.Space.Discrete;
-      for (int k = 0; k < r.episodes() && obs.size() < r.maxStates(); k++) {
-        float[] o = env.reset(r.seed() + k);
-        while (obs.size() < r.maxStates()) {
-          obs.add(o);
-          dev.rlcompress.env.Step s = discrete ? env.step(agent.discreteAction(o)) : env.step(agent.continuousAction(o));
-          if (s.done()) break;
-          o = s.observation();
-        }
-      }
+      Rollouts.runWhile(env, Actions.greedy(m.actionHead().kind(), env.actionSpace(), m::forward), r.episodes(), r.seed(), o -> {
+        obs.add(o);
+        return obs.size() < r.maxStates();
+      });
     }
     if (obs.isEmpty()) throw new UserError("calibration collected no observations");
     return obs;

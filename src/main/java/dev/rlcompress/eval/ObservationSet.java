@@ -1,6 +1,7 @@
 package dev.rlcompress.eval;
 
 import dev.rlcompress.util.Files2;
+import dev.rlcompress.util.Lists;
 import dev.rlcompress.util.UserError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,10 +39,7 @@ public final class ObservationSet {
 
   /** Up to {@link #SIZE} of {@code visited}, evenly spaced, so that the set spans whole episodes. */
   public static List<float[]> sample(List<float[]> visited) {
-    if (visited.size() <= SIZE) return List.copyOf(visited);
-    List<float[]> out = new ArrayList<>(SIZE);
-    for (int i = 0; i < SIZE; i++) out.add(visited.get((int) ((long) i * visited.size() / SIZE)));
-    return out;
+    return List.copyOf(Lists.evenlySpaced(visited, SIZE));
   }
 
   /** Writes {@code obs} (each of {@code shape}'s size) to {@code file}, replacing it only once complete. */

@@ -1,16 +1,11 @@
 package dev.rlcompress.runtime;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import com.google.gson.JsonParser;
-import dev.rlcompress.model.HeadKind;
-import dev.rlcompress.onnx.ModelFormat;
-import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.rt.MalformedModelException;
 import dev.rlcompress.rt.RlcPolicy;
 import dev.rlcompress.rt.UnsupportedModelException;
 import dev.rlcompress.util.UserError;
 import java.nio.FloatBuffer;
-import java.util.Map;
 
 /**
  * A policy running in the dependency-free Java runtime ({@link RlcPolicy}, module rlc-runtime): the
@@ -19,26 +14,20 @@ import java.util.Map;
  * (part of the timed call, as ORT's tensor creation is).
  */
 public final class JavaPolicy implements Policy {
-  private final String name;
-  private final ModelStats stats;
-  private final Map<String, String> metadata;
-  private final HeadKind actionHead;
+  private final Identity identity;
   private final RlcPolicy policy;
   private final ThreadLocal<float[]> input = ThreadLocal.withInitial(() -> new float[0]);
 
-  private JavaPolicy(String name, ModelStats stats, Map<String, String> metadata, RlcPolicy policy) {
-    this.name = name;
-    this.stats = stats;
-    this.metadata = metadata;
+  private JavaPolicy(Identity identity, RlcPolicy policy) {
+    this.identity = identity;
     this.policy = policy;
-    this.actionHead = ModelFormat.headKind(JsonParser.parseString(metadata.get(ModelFormat.ACTION_HEAD)).getAsJsonObject());
   }
 
   static JavaPolicy open(ModelProto proto, String name, long sizeBytes) {
     OrtPolicy.validate(proto, name);
     try {
       RlcPolicy p = RlcPolicy.load(proto.toByteArray(), name);
-      return new JavaPolicy(name, ModelStats.of(proto, sizeBytes), ModelFormat.toMap(proto.getMetadataPropsList()), p);
+      return new JavaPolicy(Identity.of(proto, name, sizeBytes), p);
     } catch (UnsupportedModelException | MalformedModelException e) {
       throw new UserError(e.getMessage());
     }
@@ -69,23 +58,8 @@ public final class JavaPolicy implements Policy {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ModelStats stats() {
-    return stats;
-  }
-
-  @Override
-  public Map<String, String> metadata() {
-    return metadata;
-  }
-
-  @Override
-  public HeadKind actionHead() {
-    return actionHead;
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -8,13 +8,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import com.google.gson.JsonParser;
-import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.onnx.ModelFormat;
-import dev.rlcompress.onnx.ModelStats;
-import dev.rlcompress.model.Provenance;
 import dev.rlcompress.util.UserError;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,13 +24,10 @@ import java.util.Set;
 public final class OrtPolicy implements Policy {
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-  private final String name;
-  private final ModelStats stats;
+  private final Identity identity;
   private final OrtSession session;
   private final OrtSession.SessionOptions sessionOptions;
-  private final Map<String, String> metadata;
   private final String actionOutput;
-  private final HeadKind actionHead;
   private final int[] inputShape;
   private final int inputSize;
   private final int outputSize;
@@ -43,13 +35,11 @@ public final class OrtPolicy implements Policy {
 
   private OrtPolicy(String name, ModelProto proto, long sizeBytes, OrtSession session, OrtSession.SessionOptions sessionOptions)
       throws OrtException {
-    this.name = name;
+    this.identity = Identity.of(proto, name, sizeBytes);
     this.session = session;
     this.sessionOptions = sessionOptions;
-    this.metadata = ModelFormat.toMap(proto.getMetadataPropsList());
-    this.stats = ModelStats.of(proto, sizeBytes);
+    Map<String, String> metadata = identity.metadata();
     this.actionOutput = metadata.get(ModelFormat.ACTION_OUTPUT);
-    this.actionHead = ModelFormat.headKind(JsonParser.parseString(metadata.get(ModelFormat.ACTION_HEAD)).getAsJsonObject());
     this.inputShape = ModelFormat.GSON.fromJson(metadata.get(ModelFormat.INPUT_SHAPE), int[].class);
     int n = 1;
     for (int d : inputShape) n *= d;
@@ -127,24 +117,9 @@ public final class OrtPolicy implements Policy {
     return "ort";
   }
 
-  public String name() {
-    return name;
-  }
-
-  public ModelStats stats() {
-    return stats;
-  }
-
-  public Map<String, String> metadata() {
-    return metadata;
-  }
-
-  public Provenance provenance() {
-    return ModelFormat.provenance(metadata);
-  }
-
-  public HeadKind actionHead() {
-    return actionHead;
+  @Override
+  public Identity identity() {
+    return identity;
   }
 
   public int[] inputShape() {
@@ -175,7 +150,7 @@ public final class OrtPolicy implements Policy {
       fb.get(f);
       return f;
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on " + name + ": " + firstLine(e.getMessage()), e);
+      throw new IllegalStateException("ONNX Runtime failed on " + name() + ": " + firstLine(e.getMessage()), e);
     }
   }
 

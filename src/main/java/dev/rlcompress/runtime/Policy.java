@@ -3,6 +3,7 @@ package dev.rlcompress.runtime;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Provenance;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.gson.JsonParser;
 import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.util.UserError;
@@ -19,15 +20,41 @@ import java.util.Map;
  * sparsity into speed.
  */
 public interface Policy extends AutoCloseable {
+  /**
+   * What every engine knows of the file it runs, read the same way by all of them from the ONNX model
+   * and rlc's metadata: the label, the size and parameter counts, the metadata and the action head.
+   *
+   * @param name the file it was loaded from, or the label of an in-memory variant
+   * @param stats size on disk (serialized size for in-memory variants), parameters and sparsity
+   */
+  record Identity(String name, ModelStats stats, Map<String, String> metadata, HeadKind actionHead) {
+    /** The identity of {@code proto} (already validated: its rlc metadata is present and readable). */
+    static Identity of(ModelProto proto, String name, long sizeBytes) {
+      Map<String, String> metadata = ModelFormat.toMap(proto.getMetadataPropsList());
+      HeadKind head = ModelFormat.headKind(JsonParser.parseString(metadata.get(ModelFormat.ACTION_HEAD)).getAsJsonObject());
+      return new Identity(name, ModelStats.of(proto, sizeBytes), metadata, head);
+    }
+  }
+
+  Identity identity();
+
   /** The file it was loaded from, or the label of an in-memory variant. */
-  String name();
+  default String name() {
+    return identity().name();
+  }
 
   /** Size on disk (serialized size for in-memory variants), parameters and sparsity. */
-  ModelStats stats();
+  default ModelStats stats() {
+    return identity().stats();
+  }
 
-  Map<String, String> metadata();
+  default Map<String, String> metadata() {
+    return identity().metadata();
+  }
 
-  HeadKind actionHead();
+  default HeadKind actionHead() {
+    return identity().actionHead();
+  }
 
   int inputSize();
 

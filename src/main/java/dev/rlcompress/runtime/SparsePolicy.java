@@ -5,15 +5,12 @@ import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.Normalization;
 import dev.rlcompress.model.PolicyModel;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.rlcompress.onnx.ModelFormat;
-import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.util.UserError;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -25,9 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * an engine like this, unstructured pruning saves nothing at inference time.
  */
 public final class SparsePolicy implements Policy {
-  private final String name;
-  private final ModelStats stats;
-  private final Map<String, String> metadata;
+  private final Identity identity;
   private final PolicyModel model;
   private final List<Object> ops = new ArrayList<>(); // Csr or Layer.Activation
   private final int inputSize, outputSize;
@@ -88,11 +83,9 @@ public final class SparsePolicy implements Policy {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-  private SparsePolicy(String name, ModelStats stats, PolicyModel model, Map<String, String> metadata) {
-    this.name = name;
-    this.stats = stats;
+  private SparsePolicy(Identity identity, PolicyModel model) {
+    this.identity = identity;
     this.model = model;
-    this.metadata = metadata;
     for (Layer l : model.trunk()) add(l);
     for (Layer l : model.actionHead().layers()) add(l);
     this.inputSize = model.inputSize();
@@ -115,7 +108,7 @@ public final class SparsePolicy implements Policy {
 
   static SparsePolicy open(ModelProto proto, String name, long sizeBytes) {
     PolicyModel m = OnnxImporter.read(proto, name);
-    return new SparsePolicy(name, ModelStats.of(proto, sizeBytes), m.actionOnly(), ModelFormat.toMap(proto.getMetadataPropsList()));
+    return new SparsePolicy(Identity.of(proto, name, sizeBytes), m.actionOnly());
   }
 
   @Override
@@ -164,23 +157,8 @@ public final class SparsePolicy implements Policy {
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public ModelStats stats() {
-    return stats;
-  }
-
-  @Override
-  public Map<String, String> metadata() {
-    return metadata;
-  }
-
-  @Override
-  public HeadKind actionHead() {
-    return model.actionHead().kind();
+  public Identity identity() {
+    return identity;
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.train.Adam;
 import dev.rlcompress.train.Mlp;
 import dev.rlcompress.train.Torch;
+import dev.rlcompress.util.Lists;
 import dev.rlcompress.util.UserError;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -119,11 +120,7 @@ public final class Distiller {
     // A pixel policy's convolutional trunk stays as it is: the head learns on its features, computed once.
     // Those come from the Java reference pass, one state at a time, so pixel states are capped.
     List<Layer> frozen = student.trunk();
-    if (!frozen.isEmpty() && states.size() > MAX_PIXEL_STATES) {
-      List<float[]> every = new java.util.ArrayList<>(MAX_PIXEL_STATES);
-      for (int i = 0; i < MAX_PIXEL_STATES; i++) every.add(states.get((int) ((long) i * states.size() / MAX_PIXEL_STATES)));
-      states = every;
-    }
+    if (!frozen.isEmpty()) states = Lists.evenlySpaced(states, MAX_PIXEL_STATES);
     int[] featureShape = student.inputShape();
     for (Layer l : frozen) featureShape = Forward.shapeAfter(l, featureShape);
     int in = java.util.Arrays.stream(featureShape).reduce(1, (a, b) -> a * b);

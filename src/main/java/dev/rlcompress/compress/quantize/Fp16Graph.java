@@ -29,7 +29,7 @@ public final class Fp16Graph implements LayerScheme {
 
   @Override
   public boolean supports(Layer layer) {
-    return layer instanceof Layer.Linear || layer instanceof Layer.Conv2d;
+    return Fp16Weights.storesHalf(layer);
   }
 
   @Override

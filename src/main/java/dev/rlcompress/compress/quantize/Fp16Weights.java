@@ -21,6 +21,11 @@ public final class Fp16Weights implements LayerScheme {
 
   @Override
   public boolean supports(Layer layer) {
+    return storesHalf(layer);
+  }
+
+  /** The layers whose weights both fp16 schemes store in half precision: fully connected and convolutions. */
+  static boolean storesHalf(Layer layer) {
     return layer instanceof Layer.Linear || layer instanceof Layer.Conv2d;
   }
 

@@ -29,7 +29,11 @@ public final class Quantizer {
   }
 
   /** The quantized policy and what a bit-packed deployment of its weights would take (binary only, else -1). */
-  public record Result(QuantizedPolicy policy, long packedWeightBytes) {}
+  /**
+   * @param calibrationStates the fp32 policy's own states the method calibrated or fine-tuned on (empty
+   *     when it needed none), for checks on the same states without playing the episodes again
+   */
+  public record Result(QuantizedPolicy policy, long packedWeightBytes, List<float[]> calibrationStates) {}
 
   /**
    * @param states where calibration and fine-tuning states come from; collected once from the
@@ -101,7 +105,7 @@ public final class Quantizer {
     all.put("scheme", scheme.describe());
     all.putAll(params);
     m = m.withProvenance(m.provenance().withCompression(new CompressionStep.Quantization(options.method(), options.part(), all)));
-    return new Result(new QuantizedPolicy(m, scheme, ids), packed);
+    return new Result(new QuantizedPolicy(m, scheme, ids), packed, obs);
   }
 
   private static void putFinetune(Map<String, String> params, Distiller.Config c) {
