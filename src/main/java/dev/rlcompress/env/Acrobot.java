@@ -5,7 +5,7 @@ package dev.rlcompress.env;
  * dynamics (Sutton and Barto) integrated with one RK4 step of dt = 0.2 s, reward -1 per step until the
  * tip rises one link length above the base, 500 steps.
  */
-public final class Acrobot extends AbstractEnv {
+public final class Acrobot extends FixedSpacesEnv {
   static final double DT = 0.2, L1 = 1.0, M1 = 1.0, M2 = 1.0, LC1 = 0.5, LC2 = 0.5, I1 = 1.0, I2 = 1.0;
   static final double MAX_VEL_1 = 4 * Math.PI, MAX_VEL_2 = 9 * Math.PI, G = 9.8;
   static final double[] TORQUES = {-1.0, 0.0, 1.0};
@@ -19,17 +19,7 @@ public final class Acrobot extends AbstractEnv {
   private final double[] s = new double[4];
 
   public Acrobot() {
-    super("Acrobot-v1", 500, -100.0);
-  }
-
-  @Override
-  public Space observationSpace() {
-    return OBS;
-  }
-
-  @Override
-  public Space actionSpace() {
-    return ACT;
+    super("Acrobot-v1", 500, -100.0, OBS, ACT);
   }
 
   /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */

@@ -4,7 +4,7 @@ package dev.rlcompress.env;
  * CartPole-v1 with Gymnasium's constants: Euler integration at tau = 0.02 s, force 10 N, failure
  * beyond 12 degrees or 2.4 m, reward 1 on every step (including the terminating one), 500 steps.
  */
-public final class CartPole extends AbstractEnv {
+public final class CartPole extends FixedSpacesEnv {
   static final double GRAVITY = 9.8, MASS_CART = 1.0, MASS_POLE = 0.1, LENGTH = 0.5;
   static final double TOTAL_MASS = MASS_CART + MASS_POLE, POLEMASS_LENGTH = MASS_POLE * LENGTH;
   static final double FORCE_MAG = 10.0, TAU = 0.02;
@@ -19,25 +19,15 @@ public final class CartPole extends AbstractEnv {
   private double x, xDot, theta, thetaDot;
 
   public CartPole() {
-    super("CartPole-v1", 500, 475.0);
+    super("CartPole-v1", 500, 475.0, OBS, ACT);
   }
 
-  @Override
-  public Space observationSpace() {
-    return OBS;
-  }
-
-  @Override
-  public Space actionSpace() {
-    return ACT;
-  }
-
-  /** Sets the physical state directly; used by tests that pin dynamics to known transitions. */
   /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
   double[] state() {
     return new double[] {x, xDot, theta, thetaDot};
   }
 
+  /** Sets the physical state directly; used by tests that pin dynamics to known transitions. */
   public void setState(double x, double xDot, double theta, double thetaDot) {
     this.x = x;
     this.xDot = xDot;

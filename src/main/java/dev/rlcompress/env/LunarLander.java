@@ -29,7 +29,7 @@ import org.jbox2d.dynamics.joints.RevoluteJointDef;
  * terrain, initial force and wind phase exactly. The physics is jbox2d (Box2D 2.2) where Gymnasium
  * runs pybox2d (Box2D 2.3), so trajectories drift apart over an episode; the task is the same.
  */
-public final class LunarLander extends AbstractEnv {
+public final class LunarLander extends FixedSpacesEnv {
   // Constants from Gymnasium's lunar_lander.py.
   static final double FPS = 50, SCALE = 30.0;
   static final double MAIN_ENGINE_POWER = 13.0, SIDE_ENGINE_POWER = 0.6, INITIAL_RANDOM = 1000.0;
@@ -79,7 +79,6 @@ public final class LunarLander extends AbstractEnv {
 
   private final Config config;
   private final boolean continuous;
-  private final Space act;
 
   private World world;
   private Body moon, lander;
@@ -93,10 +92,9 @@ public final class LunarLander extends AbstractEnv {
   private long windIdx, torqueIdx;
 
   public LunarLander(String id, Config config) {
-    super(id, 1000, 200.0);
+    super(id, 1000, 200.0, OBS, config.continuous() ? Space.Box.uniform(2, -1f, 1f) : new Space.Discrete(4));
     this.config = config;
     this.continuous = config.continuous();
-    this.act = continuous ? Space.Box.uniform(2, -1f, 1f) : new Space.Discrete(4);
   }
 
   public static LunarLander discrete() {
@@ -109,16 +107,6 @@ public final class LunarLander extends AbstractEnv {
 
   public Config config() {
     return config;
-  }
-
-  @Override
-  public Space observationSpace() {
-    return OBS;
-  }
-
-  @Override
-  public Space actionSpace() {
-    return act;
   }
 
   @Override

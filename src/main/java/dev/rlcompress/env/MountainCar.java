@@ -4,24 +4,21 @@ package dev.rlcompress.env;
  * MountainCar-v0 and MountainCarContinuous-v0 with Gymnasium's constants. One class because both share
  * the track; they differ only in the action space, the engine and the reward.
  */
-public final class MountainCar extends AbstractEnv {
+public final class MountainCar extends FixedSpacesEnv {
   static final double MIN_POS = -1.2, MAX_POS = 0.6, MAX_SPEED = 0.07;
   static final double FORCE = 0.001, GRAVITY = 0.0025, POWER = 0.0015;
 
   private final boolean continuous;
   private final double goalPosition;
-  private final Space obs;
-  private final Space act;
   private double position, velocity;
 
   private MountainCar(boolean continuous) {
     super(continuous ? "MountainCarContinuous-v0" : "MountainCar-v0", continuous ? 999 : 200,
-        continuous ? 90.0 : -110.0);
+        continuous ? 90.0 : -110.0,
+        Space.Box.of(new float[] {(float) MIN_POS, (float) -MAX_SPEED}, new float[] {(float) MAX_POS, (float) MAX_SPEED}),
+        continuous ? Space.Box.uniform(1, -1f, 1f) : new Space.Discrete(3));
     this.continuous = continuous;
     this.goalPosition = continuous ? 0.45 : 0.5;
-    this.obs = Space.Box.of(new float[] {(float) MIN_POS, (float) -MAX_SPEED},
-        new float[] {(float) MAX_POS, (float) MAX_SPEED});
-    this.act = continuous ? Space.Box.uniform(1, -1f, 1f) : new Space.Discrete(3);
   }
 
   public static MountainCar discrete() {
@@ -32,22 +29,12 @@ public final class MountainCar extends AbstractEnv {
     return new MountainCar(true);
   }
 
-  @Override
-  public Space observationSpace() {
-    return obs;
-  }
-
-  @Override
-  public Space actionSpace() {
-    return act;
-  }
-
-  /** Sets position and velocity directly; used by tests. */
   /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
   double[] state() {
     return new double[] {position, velocity};
   }
 
+  /** Sets position and velocity directly; used by tests. */
   public void setState(double position, double velocity) {
     this.position = position;
     this.velocity = velocity;

@@ -5,7 +5,7 @@ package dev.rlcompress.env;
  * cost = angle² + 0.1·speed² + 0.001·torque², 200 steps, never terminates. Gymnasium defines no
  * reward threshold, so no success rate is reported.
  */
-public final class Pendulum extends AbstractEnv {
+public final class Pendulum extends FixedSpacesEnv {
   static final double MAX_SPEED = 8, MAX_TORQUE = 2.0, DT = 0.05, G = 10.0, M = 1.0, L = 1.0;
 
   private static final Space OBS =
@@ -15,25 +15,15 @@ public final class Pendulum extends AbstractEnv {
   private double th, thDot;
 
   public Pendulum() {
-    super("Pendulum-v1", 200, Double.NaN);
+    super("Pendulum-v1", 200, Double.NaN, OBS, ACT);
   }
 
-  @Override
-  public Space observationSpace() {
-    return OBS;
-  }
-
-  @Override
-  public Space actionSpace() {
-    return ACT;
-  }
-
-  /** Sets angle and angular velocity directly; used by tests. */
   /** The internal state in Gymnasium's order ({@code env.unwrapped.state}), for parity checks. */
   double[] state() {
     return new double[] {th, thDot};
   }
 
+  /** Sets angle and angular velocity directly; used by tests. */
   public void setState(double th, double thDot) {
     this.th = th;
     this.thDot = thDot;

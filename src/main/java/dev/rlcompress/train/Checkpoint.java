@@ -131,6 +131,46 @@ public final class Checkpoint {
     adam.t = number(prefix + ".t");
   }
 
+  /**
+   * One direction of a checkpoint, writing it or reading it back. A learner lists what it keeps once,
+   * in a {@code keep(Io)} method walked in either direction, so that saving and restoring cannot drift
+   * apart (a key written but never read, or read under another name).
+   */
+  public record Io(Checkpoint checkpoint, boolean saving) {
+    public static Io saving(Checkpoint c) {
+      return new Io(c, true);
+    }
+
+    public static Io loading(Checkpoint c) {
+      return new Io(c, false);
+    }
+
+    /** Saves a Java-kernel network's parameters, or restores them in place. */
+    public void net(String prefix, dev.rlcompress.train.nn.Mlp net) {
+      if (saving) checkpoint.putNet(prefix, net);
+      else checkpoint.loadNet(prefix, net);
+    }
+
+    /** Saves a Java-kernel Adam's moments and step count, or restores them. */
+    public void adam(String prefix, dev.rlcompress.train.nn.Adam adam) {
+      if (saving) checkpoint.putAdam(prefix, adam);
+      else checkpoint.loadAdam(prefix, adam);
+    }
+
+    /** Saves {@code a}, or restores it in place (the stored array must have its length). */
+    public void array(String key, float[] a) {
+      if (saving) checkpoint.put(key, a);
+      else checkpoint.copyInto(key, a, key);
+    }
+
+    /** Saves {@code value} and returns it, or returns the stored value: {@code n = io.number("n", n)}. */
+    public long number(String key, long value) {
+      if (!saving) return checkpoint.number(key);
+      checkpoint.put(key, value);
+      return value;
+    }
+  }
+
   public void write(Path path) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

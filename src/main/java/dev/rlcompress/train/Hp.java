@@ -21,13 +21,9 @@ public record Hp(String key, Domain domain, String help) {
   public record Int(long min, long max, Long auto) implements Domain {
     @Override
     public String check(String v) {
-      long x;
-      try {
-        x = Long.parseLong(v.trim());
-      } catch (NumberFormatException e) {
-        return "must be an integer";
-      }
-      if (auto != null && x == auto) return null;
+      Long x = parsed(v, Long::valueOf);
+      if (x == null) return "must be an integer";
+      if (x.equals(auto)) return null;
       if (x > max && max == Integer.MAX_VALUE) return "must be " + describe() + " (at most " + max + ")";
       return x >= min && x <= max ? null : "must be " + describe();
     }
@@ -43,12 +39,8 @@ public record Hp(String key, Domain domain, String help) {
   public record Real(double min, boolean minOpen, double max) implements Domain {
     @Override
     public String check(String v) {
-      double x;
-      try {
-        x = Double.parseDouble(v.trim());
-      } catch (NumberFormatException e) {
-        return "must be a number";
-      }
+      Double x = parsed(v, Double::valueOf);
+      if (x == null) return "must be a number";
       if (!Double.isFinite(x)) return "must be a finite number";
       boolean lowOk = minOpen ? x > min : x >= min;
       return lowOk && x <= max ? null : "must be " + describe();
@@ -108,6 +100,15 @@ public record Hp(String key, Domain domain, String help) {
     @Override
     public String describe() {
       return "comma-separated widths, e.g. 256,256";
+    }
+  }
+
+  /** {@code v} (trimmed) read by {@code parse}, or null when it is not such a number: the domains' first check. */
+  private static <T> T parsed(String v, java.util.function.Function<String, T> parse) {
+    try {
+      return parse.apply(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 

@@ -6,8 +6,10 @@ import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
 import dev.rlcompress.model.PolicyModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import dev.rlcompress.train.nn.Activation;
 import dev.rlcompress.train.nn.Adam;
 import dev.rlcompress.train.nn.Backprop;
@@ -20,8 +22,10 @@ import dev.rlcompress.train.nn.WeightInit;
  * uniformly random actions until {@code learning_starts}, then the learner's exploration; every
  * transition into the replay buffer with its action in the [-1, 1] scaling of {@link ActionBox};
  * every {@code train_freq} steps {@code gradient_steps} updates on uniform minibatches; periodic
- * deterministic evaluation keeps the best actor; checkpoints hold everything, the buffer included. The
- * algorithm classes hold only their networks and losses ({@link Learner}).
+ * deterministic evaluation of the actor's first {@code dim(A)} outputs, squashed, keeps the best
+ * actor; checkpoints hold everything, the buffer included. The algorithm classes hold only their
+ * networks and losses ({@link Learner}); acting, evaluation, the best snapshot and export are the same
+ * for all three and written here once.
  */
 final class OffPolicy {
   private OffPolicy() {}
@@ -34,21 +38,14 @@ final class OffPolicy {
     /** One gradient step on a minibatch. */
     void update(ReplayBuffer.Batch batch, Rng rng);
 
-    /** The deterministic action the environment receives (the exported head's output). */
-    float[] act(float[] obs);
+    /**
+     * The actor being trained. Its first {@code dim(A)} outputs, through {@code tanh} and the action
+     * box, are the deterministic action (TD3's whole output; SAC's mean beside its log-std).
+     */
+    Mlp actor();
 
-    /** The kind of the exported actor head. */
-    HeadKind kind();
-
-    /** The exported actor head's layers: the current actor, or the snapshot {@link #keepBest} took. */
-    List<Layer> actorLayers(boolean best);
-
-    /** Snapshots the current actor as the best so far. */
-    void keepBest();
-
-    void save(Checkpoint c);
-
-    void load(Checkpoint c);
+    /** Saves or restores everything but the best actor and the buffer, which the loop keeps. */
+    void keep(Checkpoint.Io io);
   }
 
   /** The hyperparameters every off-policy learner takes. */
@@ -75,8 +72,12 @@ final class OffPolicy {
     int trainFreq = hp.integer("train_freq");
     int gradientSteps = hp.integer("gradient_steps") < 0 ? trainFreq : hp.integer("gradient_steps");
     ReplayBuffer buffer = new ReplayBuffer(hp.integer("buffer_size"), obsDim, box.dim());
+    Mlp actor = learner.actor(), best = actor.copy();
+    HeadKind kind = box.squashed();
+    Function<float[], float[]> act = o -> kind.finish(Arrays.copyOf(actor.forward(o, 1).output(), box.dim()));
     if (run.resumed() != null) {
-      learner.load(run.resumed());
+      learner.keep(Checkpoint.Io.loading(run.resumed()));
+      run.resumed().loadNet("best", best);
       buffer.load(run.resumed());
     }
     Rng rng = run.rng();
@@ -99,17 +100,18 @@ final class OffPolicy {
           for (int g = 0; g < gradientSteps; g++) learner.update(buffer.sample(batchSize, rng), rng);
 
         // 3. Periodic deterministic evaluation keeps the best actor; checkpoints bound lost work.
-        if (selection.due(step) && selection.evaluate(step, learner.kind(), learner::act)) learner.keepBest();
+        if (selection.due(step) && selection.evaluate(step, kind, act)) best.copyFrom(actor);
         if (run.checkpointDue(1))
           run.checkpoint(c -> {
-            learner.save(c);
+            learner.keep(Checkpoint.Io.saving(c));
+            c.putNet("best", best);
             buffer.save(c);
           });
         if (step % 500 == 0 || step == total) run.progress();
       }
     }
-    Head actor = new Head("pi", learner.kind(), learner.actorLayers(selection.bestStep >= 0));
-    return run.result(new PolicyModel(new int[] {obsDim}, null, List.of(), List.of(actor), run.provenance()));
+    Head pi = new Head("pi", kind, firstOutputs((selection.bestStep >= 0 ? best : actor).toLayers(), box.dim()));
+    return run.result(new PolicyModel(new int[] {obsDim}, null, List.of(), List.of(pi), run.provenance()));
   }
 
   // ---- The critics every off-policy learner has, on the Java Vector-API kernels (train.nn). ----
@@ -215,20 +217,12 @@ final class OffPolicy {
       for (int i = 0; i < nets.length; i++) targets[i].softUpdateFrom(nets[i], tau);
     }
 
-    void save(Checkpoint c) {
+    void keep(Checkpoint.Io io) {
       for (int i = 0; i < nets.length; i++) {
-        c.putNet("critic" + i, nets[i]);
-        c.putNet("target" + i, targets[i]);
+        io.net("critic" + i, nets[i]);
+        io.net("target" + i, targets[i]);
       }
-      c.putAdam("criticAdam", adam);
-    }
-
-    void load(Checkpoint c) {
-      for (int i = 0; i < nets.length; i++) {
-        c.loadNet("critic" + i, nets[i]);
-        c.loadNet("target" + i, targets[i]);
-      }
-      c.loadAdam("criticAdam", adam);
+      io.adam("criticAdam", adam);
     }
   }
 
@@ -238,7 +232,10 @@ final class OffPolicy {
     return into;
   }
 
-  /** The first {@code rows} outputs of an MLP as model layers (SAC's mean out of its mean-and-log-std output). */
+  /**
+   * The first {@code rows} outputs of an MLP as model layers (SAC's mean out of its mean-and-log-std
+   * output; all of TD3's, copied).
+   */
   static List<Layer> firstOutputs(List<Layer> layers, int rows) {
     List<Layer> ls = new ArrayList<>(layers);
     Layer.Linear last = (Layer.Linear) ls.get(ls.size() - 1);

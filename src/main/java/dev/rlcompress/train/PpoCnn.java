@@ -40,6 +40,7 @@ public final class PpoCnn {
 
   static final String NAME = "ppo";
 
+  /** The hyperparameters PPO on pixels takes: the rollout PPO's, with its linear schedule. */
   public static List<Hp> schema() {
     List<Hp> s = Ppo.rolloutSchema("");
     s.add(Hp.flag("linear_schedule", "decay learning rate and clip range linearly to 0"));
@@ -50,21 +51,20 @@ public final class PpoCnn {
     return TrainingRun.execute(NAME, cfg, PpoCnn::train);
   }
 
-  /** The Nature CNN's convolutions and flatten (what the model's trunk holds), orthogonal gain √2. */
-  static List<ConvNet.Spec> natureConvolutions() {
+  /**
+   * The body both pixel agents share ({@link PpoRnd}'s too): the Nature CNN's convolutions and flatten
+   * (what the model's trunk holds), then fully connected layers of {@code widths}, each followed by
+   * ReLU; orthogonal gain √2 throughout, drawn in that order from {@code rng}.
+   */
+  static ConvNet natureBody(int[] obsShape, int[] widths, RandomGenerator rng) {
     double g = Math.sqrt(2);
-    return List.of(new ConvNet.Conv(32, 8, 4, g), new ConvNet.Relu(), new ConvNet.Conv(64, 4, 2, g), new ConvNet.Relu(),
-        new ConvNet.Conv(64, 3, 1, g), new ConvNet.Relu(), new ConvNet.Flatten());
-  }
-
-  /** Fully connected layers of {@code widths}, each followed by ReLU, orthogonal gain √2. */
-  static List<ConvNet.Spec> dense(int[] widths) {
-    List<ConvNet.Spec> s = new ArrayList<>();
+    List<ConvNet.Spec> s = new ArrayList<>(List.of(new ConvNet.Conv(32, 8, 4, g), new ConvNet.Relu(),
+        new ConvNet.Conv(64, 4, 2, g), new ConvNet.Relu(), new ConvNet.Conv(64, 3, 1, g), new ConvNet.Relu(), new ConvNet.Flatten()));
     for (int w : widths) {
-      s.add(new ConvNet.Dense(w, Math.sqrt(2)));
+      s.add(new ConvNet.Dense(w, g));
       s.add(new ConvNet.Relu());
     }
-    return s;
+    return new ConvNet(obsShape, s, rng);
   }
 
   /**
@@ -74,9 +74,7 @@ public final class PpoCnn {
    */
   record Net(ConvNet body, ConvNet pi, ConvNet v) {
     static Net create(int[] obsShape, int[] widths, int nActions, RandomGenerator rng) {
-      List<ConvNet.Spec> b = new ArrayList<>(natureConvolutions());
-      b.addAll(dense(widths));
-      ConvNet body = new ConvNet(obsShape, b, rng);
+      ConvNet body = natureBody(obsShape, widths, rng);
       int[] features = body.outShape();
       return new Net(body, new ConvNet(features, List.of(new ConvNet.Dense(nActions, 0.01)), rng),
           new ConvNet(features, List.of(new ConvNet.Dense(1, 1.0)), rng));
@@ -112,6 +110,12 @@ public final class PpoCnn {
       NDArray h = body.forward(t.body(), PixelRollouts.scaled(frames));
       return new PixelRollouts.Outputs(pi.forward(t.pi(), h).toFloatArray(),
           new float[][] {v.forward(t.v(), h).toFloatArray()});
+    }
+
+    /** The current weights as a rollout policy, their tensors in {@code m} (collection and evaluation). */
+    PixelRollouts.ActorCritic policy(NDManager m) {
+      Tensors t = tensors(m, false);
+      return (mm, frames) -> infer(t, frames);
     }
 
     PolicyModel model(Provenance p) {
@@ -174,8 +178,7 @@ public final class PpoCnn {
 
         // 1. Collect n_steps from each copy with the current policy (one batched PyTorch call per step).
         try (NDManager sub = manager.newSubManager()) {
-          Net.Tensors t = net.tensors(sub, false);
-          buf.collect(run, rng, manager, (m, frames) -> net.infer(t, frames), gamma);
+          buf.collect(run, rng, manager, net.policy(sub), gamma);
         }
         // 2. GAE(λ) advantages and returns.
         float[][] g = Ppo.gae(buf.rewards, buf.values[0], buf.starts, buf.lastValues[0], buf.lastStarts, nEnvs, gamma, lambda);
@@ -192,10 +195,7 @@ public final class PpoCnn {
         }
         // 4. Evaluation (off by default), checkpoint, progress.
         long step = run.step();
-        if (selection.due(step) && buf.evaluate(selection, step, manager, m -> {
-          Net.Tensors t = net.tensors(m, false);
-          return (mm, frames) -> net.infer(t, frames);
-        })) best.copyFrom(net);
+        if (selection.due(step) && buf.evaluate(selection, step, manager, net::policy)) best.copyFrom(net);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
             c.putParams("net", all);

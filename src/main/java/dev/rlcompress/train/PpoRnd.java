@@ -9,7 +9,6 @@ import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.PolicyModel;
 import dev.rlcompress.model.Provenance;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -38,6 +37,7 @@ public final class PpoRnd {
 
   static final String NAME = "ppo-rnd";
 
+  /** The hyperparameters PPO-RND takes: the rollout PPO's, its schedule, the intrinsic stream's and the predictor's. */
   public static List<Hp> schema() {
     List<Hp> s = Ppo.rolloutSchema(" (both streams)");
     s.add(Hp.flag("anneal_lr", "decay the learning rate linearly to 0"));
@@ -60,9 +60,7 @@ public final class PpoRnd {
    */
   record Net(ConvNet body, ConvNet actor, ConvNet extra, ConvNet vExt, ConvNet vInt) {
     static Net create(int[] obsShape, int[] widths, int nActions, RandomGenerator rng) {
-      List<ConvNet.Spec> b = new ArrayList<>(PpoCnn.natureConvolutions());
-      b.addAll(PpoCnn.dense(widths));
-      ConvNet body = new ConvNet(obsShape, b, rng);
+      ConvNet body = PpoCnn.natureBody(obsShape, widths, rng);
       int[] f = body.outShape();
       ConvNet actor = new ConvNet(f, List.of(new ConvNet.Dense(f[0], 0.01), new ConvNet.Relu(), new ConvNet.Dense(nActions, 0.01)), rng);
       ConvNet extra = new ConvNet(f, List.of(new ConvNet.Dense(f[0], 0.1), new ConvNet.Relu()), rng);
@@ -111,6 +109,12 @@ public final class PpoRnd {
       return new PixelRollouts.Outputs(o.get(0).toFloatArray(), new float[][] {o.get(1).toFloatArray(), o.get(2).toFloatArray()});
     }
 
+    /** The current weights as a rollout policy, their tensors in {@code m} (collection and evaluation). */
+    PixelRollouts.ActorCritic policy(NDManager m) {
+      Tensors t = tensors(m, false);
+      return (mm, frames) -> infer(t, frames);
+    }
+
     PolicyModel model(Provenance p) {
       return PpoCnn.pixelPolicy(body.inShape(), body, List.of(new Head("pi", new HeadKind.Categorical(), actor.toLayers())), p);
     }
@@ -156,8 +160,7 @@ public final class PpoRnd {
       while (run.step() < total) {
         double lr = anneal ? lr0 * (1.0 - (double) run.step() / total) : lr0;
         try (NDManager sub = manager.newSubManager()) {
-          Net.Tensors t = net.tensors(sub, false);
-          buf.collect(run, rng, manager, (m, frames) -> net.infer(t, frames), gamma);
+          buf.collect(run, rng, manager, net.policy(sub), gamma);
         }
         // Intrinsic rewards with the statistics before this rollout, then the statistics take it in.
         float[] intrinsic = rnd.novelty(manager, buf.nextPlanes, n);
@@ -183,10 +186,7 @@ public final class PpoRnd {
           }
         }
         long step = run.step();
-        if (selection.due(step) && buf.evaluate(selection, step, manager, m -> {
-          Net.Tensors t = net.tensors(m, false);
-          return (mm, frames) -> net.infer(t, frames);
-        })) best.copyFrom(net);
+        if (selection.due(step) && buf.evaluate(selection, step, manager, net::policy)) best.copyFrom(net);
         if (run.checkpointDue(n))
           run.checkpoint(c -> {
             c.putParams("net", net.parameters());

@@ -1,8 +1,6 @@
 package dev.rlcompress.train;
 
 import dev.rlcompress.env.VectorEnv;
-import dev.rlcompress.model.HeadKind;
-import dev.rlcompress.model.Layer;
 import java.util.List;
 import java.util.SplittableRandom;
 import dev.rlcompress.train.nn.Activation;
@@ -45,13 +43,12 @@ public final class Sac {
   }
 
   private static final class Learner implements OffPolicy.Learner {
-    private final ActionBox box;
     private final int d;
     private final double gamma, tau, targetEntropy;
     private final boolean autoAlpha;
     private final int targetInterval;
     // Actor: [mean, log-std] per action dimension. Critics: Q(s, a) on the scaled action. ReLU, PyTorch's default init.
-    private final Mlp actor, best;
+    private final Mlp actor;
     private final OffPolicy.Critics critics;
     private final float[] logAlpha = new float[1], alphaGrad = new float[1];
     private final Adam actorAdam, alphaAdam;
@@ -60,7 +57,6 @@ public final class Sac {
     private long updates;
 
     Learner(Hyperparameters hp, int obsDim, ActionBox box, long seed) {
-      this.box = box;
       this.d = box.dim();
       double lr = hp.dbl("learning_rate");
       this.gamma = hp.dbl("gamma");
@@ -73,7 +69,6 @@ public final class Sac {
       SplittableRandom init = new SplittableRandom(seed);
       actor = Mlp.of(Ppo.sizes(obsDim, hidden, 2 * d), Activation.RELU, WeightInit.TORCH_DEFAULT, init);
       critics = new OffPolicy.Critics(2, obsDim, d, hidden, lr, batch, init);
-      best = actor.copy();
       logAlpha[0] = (float) Math.log(hp.dbl("ent_coef"));
       Adam.Settings adam = new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0);
       actorAdam = new Adam(adam, actor);
@@ -86,6 +81,12 @@ public final class Sac {
       nextTape = actor.newTape(batch);
     }
 
+    /** Mean and log-std per action dimension; the loop acts with and exports the mean. */
+    @Override
+    public Mlp actor() {
+      return actor;
+    }
+
     /** A sample of the squashed Gaussian: tanh(mean + std · noise). */
     @Override
     public float[] explore(float[] obs, Rng rng) {
@@ -95,26 +96,6 @@ public final class Sac {
         u[k] = (float) Math.tanh(out[k] + Math.exp(logStd) * rng.nextGaussian());
       }
       return u;
-    }
-
-    @Override
-    public float[] act(float[] obs) {
-      return kind().finish(java.util.Arrays.copyOf(actor.forward(obs, 1).output(), d));
-    }
-
-    @Override
-    public HeadKind kind() {
-      return box.squashed();
-    }
-
-    @Override
-    public List<Layer> actorLayers(boolean selected) {
-      return OffPolicy.firstOutputs((selected ? best : actor).toLayers(), d);
-    }
-
-    @Override
-    public void keepBest() {
-      best.copyFrom(actor);
     }
 
     /**
@@ -187,25 +168,13 @@ public final class Sac {
     }
 
     @Override
-    public void save(Checkpoint c) {
-      c.putNet("actor", actor);
-      c.putNet("best", best);
-      critics.save(c);
-      c.putAdam("actorAdam", actorAdam);
-      c.putAdam("alphaAdam", alphaAdam);
-      c.put("sac.logAlpha", logAlpha);
-      c.put("sac.updates", updates);
-    }
-
-    @Override
-    public void load(Checkpoint c) {
-      c.loadNet("actor", actor);
-      c.loadNet("best", best);
-      critics.load(c);
-      c.loadAdam("actorAdam", actorAdam);
-      c.loadAdam("alphaAdam", alphaAdam);
-      logAlpha[0] = c.array("sac.logAlpha")[0];
-      updates = c.number("sac.updates");
+    public void keep(Checkpoint.Io io) {
+      io.net("actor", actor);
+      critics.keep(io);
+      io.adam("actorAdam", actorAdam);
+      io.adam("alphaAdam", alphaAdam);
+      io.array("sac.logAlpha", logAlpha);
+      updates = io.number("sac.updates", updates);
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.rlcompress.train;
 
 import dev.rlcompress.env.VectorEnv;
-import dev.rlcompress.model.HeadKind;
-import dev.rlcompress.model.Layer;
 import java.util.List;
 import java.util.SplittableRandom;
 import dev.rlcompress.train.nn.Activation;
@@ -54,19 +52,17 @@ public final class Td3 {
   }
 
   private static final class Learner implements OffPolicy.Learner {
-    private final ActionBox box;
     private final Variant variant;
     private final int d, obsDim;
     private final double gamma, tau, noiseStd;
     // Actor: pre-tanh action. Critics: Q(s, a) on the scaled action. ReLU, PyTorch's default init.
-    private final Mlp actor, actorTarget, best;
+    private final Mlp actor, actorTarget;
     private final OffPolicy.Critics critics;
     private final Adam actorAdam;
     private final float[] nextAct, y, act, dz;
     private long updates;
 
     Learner(Hyperparameters hp, Variant variant, int obsDim, ActionBox box, long seed) {
-      this.box = box;
       this.variant = variant;
       this.d = box.dim();
       this.obsDim = obsDim;
@@ -80,12 +76,17 @@ public final class Td3 {
       actor = Mlp.of(Ppo.sizes(obsDim, hidden, d), Activation.RELU, WeightInit.TORCH_DEFAULT, init);
       critics = new OffPolicy.Critics(variant.critics(), obsDim, d, hidden, lr, batch, init);
       actorTarget = actor.copy();
-      best = actor.copy();
       actorAdam = new Adam(new Adam.Settings(lr, 0.9, 0.999, 1e-8, 0), actor);
       nextAct = new float[batch * d];
       y = new float[batch];
       act = new float[batch * d];
       dz = new float[batch * d];
+    }
+
+    /** The pre-tanh action; the loop squashes it to act and exports it whole. */
+    @Override
+    public Mlp actor() {
+      return actor;
     }
 
     /** The actor's action plus Gaussian noise, clipped to [-1, 1] (SB3 adds the noise in the scaled space). */
@@ -94,26 +95,6 @@ public final class Td3 {
       float[] u = actor.forward(obs, 1).output().clone();
       for (int k = 0; k < d; k++) u[k] = (float) Math.max(-1, Math.min(1, Math.tanh(u[k]) + noiseStd * rng.nextGaussian()));
       return u;
-    }
-
-    @Override
-    public float[] act(float[] obs) {
-      return kind().finish(actor.forward(obs, 1).output().clone());
-    }
-
-    @Override
-    public HeadKind kind() {
-      return box.squashed();
-    }
-
-    @Override
-    public List<Layer> actorLayers(boolean selected) {
-      return (selected ? best : actor).toLayers();
-    }
-
-    @Override
-    public void keepBest() {
-      best.copyFrom(actor);
     }
 
     /**
@@ -149,23 +130,12 @@ public final class Td3 {
     }
 
     @Override
-    public void save(Checkpoint c) {
-      c.putNet("actor", actor);
-      c.putNet("actorTarget", actorTarget);
-      c.putNet("best", best);
-      critics.save(c);
-      c.putAdam("actorAdam", actorAdam);
-      c.put("td3.updates", updates);
-    }
-
-    @Override
-    public void load(Checkpoint c) {
-      c.loadNet("actor", actor);
-      c.loadNet("actorTarget", actorTarget);
-      c.loadNet("best", best);
-      critics.load(c);
-      c.loadAdam("actorAdam", actorAdam);
-      updates = c.number("td3.updates");
+    public void keep(Checkpoint.Io io) {
+      io.net("actor", actor);
+      io.net("actorTarget", actorTarget);
+      critics.keep(io);
+      io.adam("actorAdam", actorAdam);
+      updates = io.number("td3.updates", updates);
     }
   }
 }

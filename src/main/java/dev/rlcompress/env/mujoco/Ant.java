@@ -61,7 +61,7 @@ public final class Ant extends MujocoEnv {
 
   @Override
   protected double[] observe() {
-    Obs obs = new Obs().add(qpos, excludeXy ? 2 : 0, sim.nq()).add(qvel, 0, sim.nv());
+    Obs obs = Obs.ofState(sim, excludeXy ? 2 : 0);
     if (contactObs) for (int i = contactFrom; i < 6 * sim.nbody(); i++) obs.add(clippedForce(i));
     return obs.done();
   }
@@ -69,13 +69,10 @@ public final class Ant extends MujocoEnv {
   @Override
   protected Step taskStep(float[] action) {
     Map<String, Double> info = info();
-    double xBefore = at(xpos, 3 * mainBody), yBefore = at(xpos, 3 * mainBody + 1);
-    simulate(action, info);
-    double x = at(xpos, 3 * mainBody), y = at(xpos, 3 * mainBody + 1);
-    double xVelocity = (x - xBefore) / dt, yVelocity = (y - yBefore) / dt;
+    Motion torso = simulateTracking(action, info, j -> at(xpos, 3 * mainBody + j));
     boolean healthy = healthy();
     double survive = (healthy || (!v5 && terminateWhenUnhealthy) ? 1.0 : 0.0) * healthyReward;
-    double forward = xVelocity * forwardWeight;
+    double forward = torso.xVelocity() * forwardWeight;
     float ctrlCost = NumpySum.weightedSquares(ctrlCostWeight, action);
     double contact = 0;
     if (contactCost) {
@@ -90,10 +87,9 @@ public final class Ant extends MujocoEnv {
       info.put("reward_forward", forward);
       info.put("reward_ctrl", contactCost ? -contact : -ctrlCost); // v4 overwrites it with the contact cost
       info.put("reward_survive", survive);
-      putPosition(info, x, y);
+      putPosition(info, torso.x(), torso.y());
     }
-    info.put("x_velocity", xVelocity);
-    info.put("y_velocity", yVelocity);
+    torso.putVelocity(info);
     if (v5) {
       info.put("reward_forward", forward);
       info.put("reward_ctrl", (double) -ctrlCost);

@@ -28,7 +28,7 @@ public final class HalfCheetah extends MujocoEnv {
 
   @Override
   protected double[] observe() {
-    return new Obs().add(qpos, excludeX ? 1 : 0, sim.nq()).add(qvel, 0, sim.nv()).done();
+    return Obs.ofState(sim, excludeX ? 1 : 0).done();
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class Humanoid extends MujocoEnv {
    */
   static double[] observation(MjSim sim, Parts p) {
     int skipBody = p.v5() ? 1 : 0;
-    Obs obs = new Obs().add(sim.array(DataArray.QPOS), p.excludeXy() ? 2 : 0, sim.nq()).add(sim.array(DataArray.QVEL), 0, sim.nv());
+    Obs obs = Obs.ofState(sim, p.excludeXy() ? 2 : 0);
     if (p.cinert()) obs.add(sim.array(DataArray.CINERT), 10 * skipBody, 10 * sim.nbody());
     if (p.cvel()) obs.add(sim.array(DataArray.CVEL), 6 * skipBody, 6 * sim.nbody());
     if (p.qfrcActuator()) obs.add(sim.array(DataArray.QFRC_ACTUATOR), p.v5() ? 6 : 0, sim.nv());
@@ -86,13 +86,10 @@ public final class Humanoid extends MujocoEnv {
   @Override
   protected Step taskStep(float[] action) {
     Map<String, Double> info = info();
-    double xBefore = massCenter(0), yBefore = massCenter(1);
-    simulate(action, info);
-    double x = massCenter(0), y = massCenter(1);
-    double xVelocity = (x - xBefore) / dt, yVelocity = (y - yBefore) / dt;
+    Motion centre = simulateTracking(action, info, this::massCenter);
     boolean healthy = inside(qpos(2), zRange);
     double survive = (healthy || (!v5 && terminateWhenUnhealthy) ? 1.0 : 0.0) * healthyReward;
-    double forward = forwardWeight * xVelocity;
+    double forward = forwardWeight * centre.xVelocity();
     double ctrlCost = ctrlCostWeight * NumpySum.squares(sim.array(DataArray.CTRL), 0, sim.nu());
     double contact = v5 ? clip(contactCostWeight * NumpySum.squares(sim.array(DataArray.CFRC_EXT), 0, 6 * sim.nbody()),
         contactCostRange[0], contactCostRange[1]) : 0;
@@ -103,10 +100,9 @@ public final class Humanoid extends MujocoEnv {
       info.put("reward_linvel", forward);
       info.put("reward_quadctrl", -ctrlCost);
       info.put("reward_alive", survive);
-      putPosition(info, x, y);
+      putPosition(info, centre.x(), centre.y());
     }
-    info.put("x_velocity", xVelocity);
-    info.put("y_velocity", yVelocity);
+    centre.putVelocity(info);
     if (v5) {
       info.put("reward_survive", survive);
       info.put("reward_forward", forward);

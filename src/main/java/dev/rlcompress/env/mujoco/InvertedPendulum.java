@@ -25,7 +25,7 @@ public final class InvertedPendulum extends MujocoEnv {
 
   @Override
   protected double[] observe() {
-    return new Obs().add(qpos, 0, sim.nq()).add(qvel, 0, sim.nv()).done();
+    return Obs.ofState(sim, 0).done();
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * What every Gymnasium MuJoCo task shares (Gymnasium 1.3's {@code MujocoEnv}): the model loaded from
@@ -241,6 +242,27 @@ public abstract class MujocoEnv extends AbstractEnv {
     return Math.min(Math.max(x, lo), hi); // np.clip: NaN stays NaN
   }
 
+  /** Where a tracked point is after a step, and its velocity over the step. */
+  protected record Motion(double x, double y, double xVelocity, double yVelocity) {
+    /** Gymnasium's x_velocity and y_velocity info entries. */
+    void putVelocity(Map<String, Double> info) {
+      info.put("x_velocity", xVelocity);
+      info.put("y_velocity", yVelocity);
+    }
+  }
+
+  /**
+   * {@link #simulate} with the planar motion of a point measured as Gymnasium's locomotion tasks measure
+   * it: {@code coordinate} (0: x, 1: y) read before and after the step, velocity = (after − before) / dt.
+   * The tasks differ only in the point (root joint, torso body, mass centre), so the bookkeeping is here.
+   */
+  protected final Motion simulateTracking(float[] action, Map<String, Double> info, IntToDoubleFunction coordinate) {
+    double xBefore = coordinate.applyAsDouble(0), yBefore = coordinate.applyAsDouble(1);
+    simulate(action, info);
+    double x = coordinate.applyAsDouble(0), y = coordinate.applyAsDouble(1);
+    return new Motion(x, y, (x - xBefore) / dt, (y - yBefore) / dt);
+  }
+
   /** Gymnasium's planar position info entries: x_position, y_position, distance_from_origin. */
   protected static void putPosition(Map<String, Double> info, double x, double y) {
     info.put("x_position", x);
@@ -271,6 +293,14 @@ public abstract class MujocoEnv extends AbstractEnv {
         add(clip > 0 ? MujocoEnv.clip(v, -clip, clip) : v);
       }
       return this;
+    }
+
+    /**
+     * The start of most locomotion observations: qpos from {@code fromQpos} on (Gymnasium leaves out the
+     * root's x, or x and y, by default), then all of qvel.
+     */
+    static Obs ofState(MjSim sim, int fromQpos) {
+      return new Obs().add(sim.array(DataArray.QPOS), fromQpos, sim.nq()).add(sim.array(DataArray.QVEL), 0, sim.nv());
     }
 
     public Obs add(MemorySegment s, int from, int to) {

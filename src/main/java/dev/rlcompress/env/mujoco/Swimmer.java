@@ -28,25 +28,21 @@ public final class Swimmer extends MujocoEnv {
 
   @Override
   protected double[] observe() {
-    return new Obs().add(qpos, excludeXy ? 2 : 0, sim.nq()).add(qvel, 0, sim.nv()).done();
+    return Obs.ofState(sim, excludeXy ? 2 : 0).done();
   }
 
   @Override
   protected Step taskStep(float[] action) {
     Map<String, Double> info = info();
-    double xBefore = qpos(0), yBefore = qpos(1);
-    simulate(action, info);
-    double x = qpos(0), y = qpos(1);
-    double xVelocity = (x - xBefore) / dt, yVelocity = (y - yBefore) / dt;
-    double forward = forwardWeight * xVelocity;
+    Motion root = simulateTracking(action, info, this::qpos);
+    double forward = forwardWeight * root.xVelocity();
     float ctrlCost = NumpySum.weightedSquares(ctrlCostWeight, action);
     if (!v5) {
       info.put("reward_fwd", forward);
       info.put("reward_ctrl", (double) -ctrlCost);
     }
-    putPosition(info, x, y);
-    info.put("x_velocity", xVelocity);
-    info.put("y_velocity", yVelocity);
+    putPosition(info, root.x(), root.y());
+    root.putVelocity(info);
     info.put(v5 ? "reward_forward" : "forward_reward", forward);
     if (v5) info.put("reward_ctrl", (double) -ctrlCost);
     return result(forward - ctrlCost, false, info);
