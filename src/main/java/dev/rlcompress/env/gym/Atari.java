@@ -22,7 +22,11 @@ import java.util.regex.Pattern;
  * reset, seeded or not, only steps out of the lost-life state (and fires), as SB3's EpisodicLifeEnv
  * does; only a game over restarts the game. Such an episode cannot be rebuilt by replaying its actions
  * from a seeded reset ({@link dev.rlcompress.env.VectorEnv#restore}). Options: {@code noop_max}, {@code frame_skip}, {@code screen_size},
- * {@code stack}, {@code fire_reset} (default: where the game has FIRE), {@code training}, and
+ * {@code stack}, {@code fire_reset} (default: where the game has FIRE), {@code fire_on_life_loss}
+ * (evaluation only, default: as {@code fire_reset}: FIRE, then action 2, right after a lost life, as the
+ * training variant's reset does and as SB3's Atari wrappers do in evaluation too; a policy that learned
+ * with automatic FIRE never presses it, and without this waits out the 108,000-frame limit in Breakout
+ * after its first lost life), {@code training}, and
  * Gymnasium's {@code repeat_action_probability}, {@code full_action_space},
  * {@code max_num_frames_per_episode}, {@code mode}, {@code difficulty}.
  *
@@ -68,6 +72,9 @@ final class Atari {
     boolean fireGiven = o.spec().options().containsKey("fire_reset");
     boolean fire = o.flag("fire_reset", false);
     if (fireGiven) c.addProperty("fire_reset", fire);
+    boolean fireLostGiven = o.spec().options().containsKey("fire_on_life_loss");
+    boolean fireLost = o.flag("fire_on_life_loss", false);
+    if (fireLostGiven) c.addProperty("fire_on_life_loss", fireLost);
     c.addProperty("training", o.flag("training", false));
     // Gymnasium's own keyword arguments, checked here, passed on only when given (v5's defaults otherwise)
     o.number("repeat_action_probability", 0.25, 0, 1);

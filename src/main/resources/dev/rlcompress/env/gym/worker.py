@@ -174,6 +174,9 @@ class AtariSlot:
         fire = config.get("fire_reset")
         self.fire_reset = (len(meanings) >= 3 and meanings[1] == "FIRE") if fire is None else bool(fire)
         self.training = bool(config["training"])
+        # evaluation: FIRE (then action 2) right after a lost life, as the training variant's reset does
+        fire_lost = config.get("fire_on_life_loss")
+        self.fire_on_life_loss = self.fire_reset if fire_lost is None else bool(fire_lost)
         # RAM bytes that locate the player (room, x, y), reported as info ram_<name> on every step
         self.ram_probes = [(b"ram_" + name.encode(), int(addr)) for name, addr in config.get("ram", {}).items()]
         h, w = self.ale.getScreenDims()
@@ -261,7 +264,15 @@ class AtariSlot:
         return self.stack.tobytes()
 
     def step(self, action):
+        lives_before = self.lives
         frame, reward, terminated, truncated = self._life_step(int(action))
+        if (self.fire_on_life_loss and not self.training and not (terminated or truncated)
+                and 0 < self.lives < lives_before):
+            for index in (self.FIRE, self.RIGHT_OR_UP):
+                frame, more, terminated, truncated = self._life_step(index)
+                reward += more
+                if terminated or truncated:
+                    break
         self.stack[:-1] = self.stack[1:]
         self.stack[-1] = frame
         info = [(b"lives", float(self.ale.lives())),

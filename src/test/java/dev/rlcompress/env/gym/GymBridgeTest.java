@@ -48,7 +48,8 @@ class GymBridgeTest {
   @Test
   void atariPreprocessingMatchesGymnasiumAtariPreprocessingAndFrameStack() throws Exception {
     // Breakout: FIRE on reset, lives, and several games over in 1,000 random steps (resets and terminal frames)
-    int episodes = replay("ALE/Breakout-v5", "atari", "ALE/Breakout-v5", 11, List.of("lives", "episode_frame_number", "frame_number"), true);
+    // (Gymnasium's AtariPreprocessing does not fire after a lost life: compared without rl-compress's evaluation FIRE)
+    int episodes = replay("ALE/Breakout-v5[fire_on_life_loss=false]", "atari", "ALE/Breakout-v5", 11, List.of("lives", "episode_frame_number", "frame_number"), true);
     assertTrue(episodes >= 2, "random Breakout loses a game in a few hundred steps; saw " + episodes);
   }
 
@@ -198,6 +199,32 @@ class GymBridgeTest {
       assertArrayEquals(new int[] {4, 84, 84}, box.shape());
       assertEquals(255f, box.high()[0]);
       assertEquals(108_000 / 4, env.maxEpisodeSteps());
+    }
+  }
+
+  @Test
+  void evaluationFiresAfterALostLifeSoAPolicyThatNeverFiresStillFinishesItsGame() {
+    // action 0 (NOOP) only: the ball is served by the reset's FIRE and by the FIRE after each lost life
+    assertEquals(5, noopStepsToGameOver("ALE/Breakout-v5", 5_000)[1], "all five lives lost");
+    // without it the game waits for FIRE after the first lost life, until the frame limit
+    assertEquals(1, noopStepsToGameOver("ALE/Breakout-v5[fire_on_life_loss=false]", 5_000)[1], "stalled after one lost life");
+  }
+
+  /** Steps with action 0 until the game ends or {@code limit} steps: {steps, lives lost}. */
+  private static int[] noopStepsToGameOver(String id, int limit) {
+    try (Env env = Envs.make(id)) {
+      env.reset(7);
+      double lives = 5;
+      int lost = 0;
+      for (int t = 1; t <= limit; t++) {
+        Step s = env.step(0);
+        if (s.info().get("lives") < lives) {
+          lost += (int) (lives - s.info().get("lives"));
+          lives = s.info().get("lives");
+        }
+        if (s.done()) return new int[] {t, lost};
+      }
+      return new int[] {limit, lost};
     }
   }
 
