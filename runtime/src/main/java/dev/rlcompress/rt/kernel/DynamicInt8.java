@@ -4,6 +4,7 @@ import static dev.rlcompress.rt.kernel.Lanes.L;
 import static dev.rlcompress.rt.kernel.Lanes.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Dynamic int8 fully connected layer (DynamicQuantizeLinear → MatMulInteger → scale → bias): the
@@ -36,12 +37,23 @@ public final class DynamicInt8 extends Int8Layer {
   @Override
   public void run(float[] x, float[] y, int batch, Scratch s) {
     int xs = Lanes.stride(w.in), ys = Lanes.stride(w.out), n = Lanes.roundUp(w.in, L);
+    // the input's range, including 0 (min and max are exact in any order: lanes, then across them)
+    FloatVector vlo = FloatVector.zero(S), vhi = vlo;
     float lo = 0f, hi = 0f;
-    for (int r = 0; r < batch; r++)
-      for (int i = 0, o = r * xs; i < w.in; i++, o++) {
-        lo = Math.min(lo, x[o]);
-        hi = Math.max(hi, x[o]);
+    for (int r = 0; r < batch; r++) {
+      int i = 0, o = r * xs;
+      for (; i + L <= w.in; i += L) {
+        FloatVector v = FloatVector.fromArray(S, x, o + i);
+        vlo = vlo.min(v);
+        vhi = vhi.max(v);
       }
+      for (; i < w.in; i++) {
+        lo = Math.min(lo, x[o + i]);
+        hi = Math.max(hi, x[o + i]);
+      }
+    }
+    lo = Math.min(lo, vlo.reduceLanes(VectorOperators.MIN));
+    hi = Math.max(hi, vhi.reduceLanes(VectorOperators.MAX));
     float scale = (hi - lo) / 255f; // DynamicQuantizeLinear: (max(0, max x) − min(0, min x)) / 255
     float[] q = s.extra;
     if (scale == 0f) {

@@ -17,13 +17,19 @@ import jdk.incubator.vector.VectorSpecies;
  * fp32), packed along the outputs: in panel p, for input i, byte j of each group of L bytes holds
  * output j in its low nibble and output j + L in its high nibble, so one widening load and two shifts
  * give two whole vectors of codes. Sums run per block, then are scaled into the outputs.
+ *
+ * <p>A layer of up to {@link Int8Layer#WIDEN_MAX_BYTES} as floats is dequantized once at load instead
+ * (W[o][i] = c·scale, one rounding, as ONNX Runtime's MatMulNBits dequantizes before its float GEMM) and
+ * runs as a {@link Dense} layer: no per-call nibble decoding, which made int4 slower than fp32 at batch
+ * 1, at eight times the memory of the nibbles.
  */
 public final class Int4 implements Step {
   private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
   private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
   final int in, out, panels, block, blocks;
-  final byte[] w; // [panel][in][ROW/2]
+  final byte[] w; // [panel][in][ROW/2]; empty when dequantized
+  private final Dense dequantized; // the layer with W = c·scale as fp32 panels, or null
   final float[] scale; // [panel][blocks][ROW]
   final float[] bias;
   final float floor;
@@ -37,7 +43,9 @@ public final class Int4 implements Step {
     this.floor = floor;
     this.panels = (out + ROW - 1) / ROW;
     int half = ROW / 2;
-    this.w = new byte[panels * in * half];
+    boolean widen = 4L * in * out <= Int8Layer.WIDEN_MAX_BYTES;
+    this.dequantized = widen ? new Dense(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
+    this.w = new byte[widen ? 0 : panels * in * half];
     this.scale = new float[panels * blocks * ROW];
     for (int o = 0; o < out; o++) {
       int p = o / ROW, j = o % ROW, group = j / (2 * L), lane = j % L;
@@ -45,7 +53,7 @@ public final class Int4 implements Step {
       for (int i = 0; i < in; i++) {
         int at = (p * in + i) * half + group * L + lane;
         int c = codes[o * in + i] & 0xf;
-        w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
+        if (!widen) w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
       }
       for (int b = 0; b < blocks; b++) scale[(p * blocks + b) * ROW + j] = scales[o * blocks + b];
     }
@@ -63,18 +71,31 @@ public final class Int4 implements Step {
     return out;
   }
 
+  private static float[] dequantize(int[] codes, float[] scales, int in, int out, int block) {
+    int blocks = (in + block - 1) / block;
+    float[] f = new float[codes.length];
+    for (int o = 0; o < out; o++)
+      for (int i = 0; i < in; i++) f[o * in + i] = codes[o * in + i] * scales[o * blocks + i / block];
+    return f;
+  }
+
   @Override
   public long weightBytes() {
-    return ((long) in * out + 1) / 2 + 4L * out * blocks + 4L * out;
+    return dequantized != null ? dequantized.weightBytes() : ((long) in * out + 1) / 2 + 4L * out * blocks + 4L * out;
   }
 
   @Override
   public String describe() {
-    return "dense " + in + "x" + out + " int4 blocks of " + block + " (nibbles widened in registers)" + (floor == 0f ? " +relu" : "");
+    return "dense " + in + "x" + out + " int4 blocks of " + block
+        + (dequantized != null ? " (dequantized to fp32 panels at load)" : " (nibbles widened in registers)") + (floor == 0f ? " +relu" : "");
   }
 
   @Override
   public void run(float[] x, float[] y, int batch, Scratch s) {
+    if (dequantized != null) {
+      dequantized.run(x, y, batch, s);
+      return;
+    }
     int xs = Lanes.stride(in), ys = Lanes.stride(out);
     int[] idx = s.idx;
     for (int r = 0; r < batch; r++) {
