@@ -6,8 +6,6 @@ import dev.rlcompress.rt.kernel.Dense;
 import dev.rlcompress.rt.kernel.DynamicInt8;
 import dev.rlcompress.rt.kernel.Elementwise;
 import dev.rlcompress.rt.kernel.Int4;
-import dev.rlcompress.rt.kernel.Lanes;
-import dev.rlcompress.rt.kernel.RowDot;
 import dev.rlcompress.rt.kernel.Sparse;
 import dev.rlcompress.rt.kernel.StaticInt8;
 import dev.rlcompress.rt.kernel.Step;
@@ -325,8 +323,7 @@ final class Compiler {
     long nnz = 0;
     for (float v : w.dense) if (v != 0f) nnz++;
     if (Sparse.preferred(nnz, in, w.out)) return new Sparse(w.dense, bias, in, w.out, floor);
-    if (w.out <= Lanes.L) return new RowDot(w.dense, bias, in, w.out, floor);
-    return new Dense(w.dense, bias, in, w.out, floor);
+    return Dense.of(w.dense, bias, in, w.out, floor);
   }
 
   private static float[] transpose(float[] v, int rows, int cols) {

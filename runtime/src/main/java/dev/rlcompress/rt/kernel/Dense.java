@@ -39,6 +39,15 @@ public final class Dense implements Step {
     System.arraycopy(bias, 0, this.bias, 0, out);
   }
 
+  /**
+   * The fp32 kernel for a dense layer's shape: row dot products ({@link RowDot}) for a layer of at most
+   * one vector of outputs (a Q-value or action layer: panels would pad it to four vectors, up to 16
+   * times the work), panels otherwise. {@code weight} is row-major [out][in].
+   */
+  public static Step of(float[] weight, float[] bias, int in, int out, float floor) {
+    return out <= L ? new RowDot(weight, bias, in, out, floor) : new Dense(weight, bias, in, out, floor);
+  }
+
   /** Weights [out][in] into panels [out/ROW][in][ROW], zero padded. */
   static float[] pack(float[] weight, int in, int out) {
     int panels = (out + ROW - 1) / ROW;

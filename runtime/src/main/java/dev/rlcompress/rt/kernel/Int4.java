@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A layer of up to {@link Int8Layer#WIDEN_MAX_BYTES} as floats is dequantized once at load instead
  * (W[o][i] = c·scale, one rounding, as ONNX Runtime's MatMulNBits dequantizes before its float GEMM) and
- * runs as a {@link Dense} layer: no per-call nibble decoding, which made int4 slower than fp32 at batch
+ * runs on the fp32 kernels ({@link Dense#of}): no per-call nibble decoding, which made int4 slower than fp32 at batch
  * 1, at eight times the memory of the nibbles.
  */
 public final class Int4 implements Step {
@@ -29,7 +29,7 @@ public final class Int4 implements Step {
 
   final int in, out, panels, block, blocks;
   final byte[] w; // [panel][in][ROW/2]; empty when dequantized
-  private final Dense dequantized; // the layer with W = c·scale as fp32 panels, or null
+  private final Step dequantized; // the layer with W = c·scale on the fp32 kernels, or null
   final float[] scale; // [panel][blocks][ROW]
   final float[] bias;
   final float floor;
@@ -44,7 +44,7 @@ public final class Int4 implements Step {
     this.panels = (out + ROW - 1) / ROW;
     int half = ROW / 2;
     boolean widen = 4L * in * out <= Int8Layer.WIDEN_MAX_BYTES;
-    this.dequantized = widen ? new Dense(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
+    this.dequantized = widen ? Dense.of(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
     this.w = new byte[widen ? 0 : panels * in * half];
     this.scale = new float[panels * blocks * ROW];
     for (int o = 0; o < out; o++) {
@@ -87,7 +87,7 @@ public final class Int4 implements Step {
   @Override
   public String describe() {
     return "dense " + in + "x" + out + " int4 blocks of " + block
-        + (dequantized != null ? " (dequantized to fp32 panels at load)" : " (nibbles widened in registers)") + (floor == 0f ? " +relu" : "");
+        + (dequantized != null ? " (dequantized to fp32 at load)" : " (nibbles widened in registers)") + (floor == 0f ? " +relu" : "");
   }
 
   @Override

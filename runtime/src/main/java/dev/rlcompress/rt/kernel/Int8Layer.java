@@ -19,8 +19,8 @@ abstract class Int8Layer implements Step {
   static final long WIDEN_MAX_BYTES = 1L << 20;
 
   final Int8Panels w;
-  /** The codes as fp32 panels (zero bias, no floor), or null where the bytes are used. */
-  private final Dense widened;
+  /** The codes as fp32 (zero bias, no floor) on the fp32 kernels, or null where the bytes are used. */
+  private final Step widened;
   final float floor;
 
   Int8Layer(int[] codes, int in, int out, float floor) {
@@ -36,11 +36,12 @@ abstract class Int8Layer implements Step {
     this.floor = floor;
   }
 
-  private static Dense widenedPanels(int[] codes, int in, int out) {
+  private static Step widenedPanels(int[] codes, int in, int out) {
     float[] f = new float[codes.length];
     for (int i = 0; i < f.length; i++) f[i] = codes[i];
-    return new Dense(f, new float[out], in, out, Float.NEGATIVE_INFINITY);
+    return Dense.of(f, new float[out], in, out, Float.NEGATIVE_INFINITY);
   }
+
 
   @Override
   public int inWidth() {
@@ -65,7 +66,7 @@ abstract class Int8Layer implements Step {
   }
 
   String describe(String kind) {
-    return "dense " + w.in + "x" + w.out + " " + kind + (widened != null ? ", widened to fp32 panels at load" : "")
+    return "dense " + w.in + "x" + w.out + " " + kind + (widened != null ? ", widened to fp32 at load" : "")
         + (floor == 0f ? " +relu" : "");
   }
 
