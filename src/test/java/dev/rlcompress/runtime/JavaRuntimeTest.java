@@ -21,6 +21,7 @@ import dev.rlcompress.model.Provenance;
 import dev.rlcompress.onnx.OnnxExporter;
 import dev.rlcompress.onnx.OnnxImporter;
 import dev.rlcompress.rt.RlcPolicy;
+import dev.rlcompress.rt.kernel.Widening;
 import dev.rlcompress.rt.UnsupportedModelException;
 import dev.rlcompress.train.Mlp;
 import dev.rlcompress.util.UserError;
@@ -101,9 +102,28 @@ class JavaRuntimeTest {
 
   @Test
   void everyCompressionMethodMatchesItsReferenceWithinTheDerivedBound() {
+    everyMethodMatchesItsReference(true);
+  }
+
+  /** The same with every quantized layer's codes kept as bytes or nibbles (widened in registers per call). */
+  @Test
+  void everyCompressionMethodMatchesItsReferenceWithCodesKeptAsBytes() {
+    String before = System.getProperty(Widening.PROPERTY);
+    System.setProperty(Widening.PROPERTY, "0");
+    try {
+      everyMethodMatchesItsReference(false);
+    } finally {
+      if (before == null) System.clearProperty(Widening.PROPERTY);
+      else System.setProperty(Widening.PROPERTY, before);
+    }
+  }
+
+  private static void everyMethodMatchesItsReference(boolean widened) {
     for (RuntimeBench.Variant v : RuntimeBench.variants(dqn, calibration, 20)) {
       RlcPolicy p = load(v.proto(), v.name());
       String plan = String.join("; ", p.describe());
+      if (List.of("ptdq", "ptsq", "int4", "binary").contains(v.name()))
+        assertEquals(widened, plan.contains("to fp32 at load"), v.name() + ": codes widened at load? " + plan);
       float[][] b1 = run(p, states, 1), b100 = run(p, states, 100);
       if (v.quantized() == null) {
         checkFloat(v.name(), v.model(), b1);

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * output j in its low nibble and output j + L in its high nibble, so one widening load and two shifts
  * give two whole vectors of codes. Sums run per block, then are scaled into the outputs.
  *
- * <p>A layer of up to {@link Int8Layer#WIDEN_MAX_BYTES} as floats is dequantized once at load instead
+ * <p>A layer of up to {@link Widening#maxBytes()} as floats is dequantized once at load instead
  * (W[o][i] = c·scale, one rounding, as ONNX Runtime's MatMulNBits dequantizes before its float GEMM) and
  * runs on the fp32 kernels ({@link Dense#of}): no per-call nibble decoding, which made int4 slower than fp32 at batch
  * 1, at eight times the memory of the nibbles.
@@ -43,7 +43,7 @@ public final class Int4 implements Step {
     this.floor = floor;
     this.panels = (out + ROW - 1) / ROW;
     int half = ROW / 2;
-    boolean widen = 4L * in * out <= Int8Layer.WIDEN_MAX_BYTES;
+    boolean widen = Widening.applies(in, out);
     this.dequantized = widen ? Dense.of(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
     this.w = new byte[widen ? 0 : panels * in * half];
     this.scale = new float[panels * blocks * ROW];

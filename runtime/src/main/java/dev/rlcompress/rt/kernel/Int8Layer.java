@@ -5,8 +5,8 @@ package dev.rlcompress.rt.kernel;
  * the fused ReLU floor, and the accumulation step (one row against the panels, or a blocked product
  * for batches). Each subclass prepares the input and applies its own scales to the accumulators.
  *
- * <p>Codes are kept as bytes, or, for a layer whose codes fit {@link #WIDEN_MAX_BYTES} as floats,
- * widened once at load into fp32 panels run by {@link Dense}'s kernels. Measured on the development
+ * <p>Codes are kept as bytes, or, for a layer whose codes fit {@link Widening#maxBytes()} as floats,
+ * widened once at load into fp32 and run by the fp32 kernels ({@link Dense#of}). Measured on the development
  * machine (docs/results/runtime.md): at batch 1 the byte panels are slower than fp32, because every
  * vector of codes is widened in registers (sign-extend + convert) before its multiply-add, and a
  * policy's layers are small enough that fp32 panels stream from L2 at the core's load rate anyway.
@@ -15,8 +15,6 @@ package dev.rlcompress.rt.kernel;
  * results stay those of the integer operators. The price is memory: four bytes per weight instead of one.
  */
 abstract class Int8Layer implements Step {
-  /** The largest layer (weights × 4 bytes) whose codes are widened to fp32 panels at load. */
-  static final long WIDEN_MAX_BYTES = 1L << 20;
 
   final Int8Panels w;
   /** The codes as fp32 (zero bias, no floor) on the fp32 kernels, or null where the bytes are used. */
@@ -24,7 +22,7 @@ abstract class Int8Layer implements Step {
   final float floor;
 
   Int8Layer(int[] codes, int in, int out, float floor) {
-    boolean widen = 4L * in * out <= WIDEN_MAX_BYTES;
+    boolean widen = Widening.applies(in, out);
     this.w = new Int8Panels(widen ? null : codes, in, out);
     this.widened = widen ? widenedPanels(codes, in, out) : null;
     this.floor = floor;
