@@ -18,16 +18,22 @@ import jdk.incubator.vector.VectorSpecies;
  * output j in its low nibble and output j + L in its high nibble, so one widening load and two shifts
  * give two whole vectors of codes. Sums run per block, then are scaled into the outputs.
  *
- * <p>A layer of up to {@link Widening#maxBytes()} as floats is dequantized once at load instead
+ * <p>A layer of up to {@link #DEQUANTIZE_MAX_BYTES} as floats is dequantized once at load instead
  * (W[o][i] = c·scale, one rounding, as ONNX Runtime's MatMulNBits dequantizes before its float GEMM) and
- * runs on the fp32 kernels ({@link Dense#of}): no per-call nibble decoding, which made int4 slower than fp32 at batch
- * 1, at eight times the memory of the nibbles.
+ * runs on the fp32 kernels ({@link Dense#of}). Measured in one run of {@code rlc bench-runtime} on the
+ * DQN (docs/results/runtime.md): the nibble kernel costs the same as fp32 at batch 1 but runs batches
+ * row by row, 2.2× slower than fp32 at batch 100; dequantized, int4 runs batches at fp32 speed. The
+ * price is memory, eight times the nibbles. (int8 and binary codes, widened the same way, measured no
+ * faster than their byte kernels, and stay bytes.)
  */
 public final class Int4 implements Step {
   private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
   private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
   final int in, out, panels, block, blocks;
+  /** The largest layer (weights × 4 bytes) dequantized to fp32 at load. */
+  static final long DEQUANTIZE_MAX_BYTES = 1L << 20;
+
   final byte[] w; // [panel][in][ROW/2]; empty when dequantized
   private final Step dequantized; // the layer with W = c·scale on the fp32 kernels, or null
   final float[] scale; // [panel][blocks][ROW]
@@ -43,9 +49,9 @@ public final class Int4 implements Step {
     this.floor = floor;
     this.panels = (out + ROW - 1) / ROW;
     int half = ROW / 2;
-    boolean widen = Widening.applies(in, out);
-    this.dequantized = widen ? Dense.of(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
-    this.w = new byte[widen ? 0 : panels * in * half];
+    boolean dequantize = 4L * in * out <= DEQUANTIZE_MAX_BYTES;
+    this.dequantized = dequantize ? Dense.of(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
+    this.w = new byte[dequantize ? 0 : panels * in * half];
     this.scale = new float[panels * blocks * ROW];
     for (int o = 0; o < out; o++) {
       int p = o / ROW, j = o % ROW, group = j / (2 * L), lane = j % L;
@@ -53,7 +59,7 @@ public final class Int4 implements Step {
       for (int i = 0; i < in; i++) {
         int at = (p * in + i) * half + group * L + lane;
         int c = codes[o * in + i] & 0xf;
-        if (!widen) w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
+        if (!dequantize) w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
       }
       for (int b = 0; b < blocks; b++) scale[(p * blocks + b) * ROW + j] = scales[o * blocks + b];
     }

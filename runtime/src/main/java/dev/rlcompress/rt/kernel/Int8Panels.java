@@ -21,15 +21,13 @@ final class Int8Panels {
   static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
 
   final int in, out, panels;
-  final byte[] w; // [panel][in][ROW]; empty where the layer keeps its codes widened instead
+  final byte[] w; // [panel][in][ROW]
 
-  /** @param codes [out][in], or null for the shape only (the layer runs widened codes) */
   Int8Panels(int[] codes, int in, int out) {
     this.in = in;
     this.out = out;
     this.panels = (out + ROW - 1) / ROW;
-    this.w = new byte[codes == null ? 0 : panels * in * ROW];
-    if (codes == null) return;
+    this.w = new byte[panels * in * ROW];
     for (int o = 0; o < out; o++) {
       int base = (o / ROW) * in * ROW + o % ROW;
       for (int i = 0; i < in; i++) w[base + i * ROW] = (byte) codes[o * in + i];
