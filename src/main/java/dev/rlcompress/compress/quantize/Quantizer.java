@@ -28,8 +28,9 @@ public final class Quantizer {
     return QuantOptions.defaults(method);
   }
 
-  /** The quantized policy and what a bit-packed deployment of its weights would take (binary only, else -1). */
   /**
+   * The quantized policy and what a bit-packed deployment of its weights would take (binary only, else -1).
+   *
    * @param calibrationStates the fp32 policy's own states the method calibrated or fine-tuned on (empty
    *     when it needed none), for checks on the same states without playing the episodes again
    */

@@ -59,6 +59,12 @@ final class Atari {
     return ID.matcher(id).matches();
   }
 
+  /** Checks a boolean option and passes it on only when given, so the worker's own default applies otherwise. */
+  private static void flagIfGiven(EnvOptions o, JsonObject c, String key) {
+    boolean value = o.flag(key, false);
+    if (o.spec().options().containsKey(key)) c.addProperty(key, value);
+  }
+
   /** The worker config for the options, all checked here (before any process starts). */
   static JsonObject config(EnvOptions o) {
     JsonObject c = new JsonObject();
@@ -69,12 +75,8 @@ final class Atari {
     c.addProperty("frame_skip", o.integer("frame_skip", 4, 1, 100));
     c.addProperty("screen_size", o.integer("screen_size", 84, 8, 1024));
     c.addProperty("stack", o.integer("stack", 4, 1, 64));
-    boolean fireGiven = o.spec().options().containsKey("fire_reset");
-    boolean fire = o.flag("fire_reset", false);
-    if (fireGiven) c.addProperty("fire_reset", fire);
-    boolean fireLostGiven = o.spec().options().containsKey("fire_on_life_loss");
-    boolean fireLost = o.flag("fire_on_life_loss", false);
-    if (fireLostGiven) c.addProperty("fire_on_life_loss", fireLost);
+    flagIfGiven(o, c, "fire_reset"); // the worker's default: where the game's action 1 is FIRE
+    flagIfGiven(o, c, "fire_on_life_loss"); // the worker's default: as fire_reset
     c.addProperty("training", o.flag("training", false));
     // Gymnasium's own keyword arguments, checked here, passed on only when given (v5's defaults otherwise)
     o.number("repeat_action_probability", 0.25, 0, 1);

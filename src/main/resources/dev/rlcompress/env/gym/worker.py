@@ -151,6 +151,7 @@ class AtariSlot:
     RGB screen per frame that the preprocessing throws away."""
 
     NOOP, FIRE, RIGHT_OR_UP = 0, 1, 2  # action indices into the game's action set (SB3's FireResetEnv)
+    FIRE_SEQUENCE = (FIRE, RIGHT_OR_UP)  # what starts play: on reset, and in evaluation after a lost life
 
     def __init__(self, gym, np, config):
         import cv2
@@ -250,7 +251,7 @@ class AtariSlot:
         frame = self._life_reset(seed)
         if not self.fire_reset:
             return frame
-        for index in (self.FIRE, self.RIGHT_OR_UP):
+        for index in self.FIRE_SEQUENCE:
             frame, _, terminated, truncated = self._life_step(index)
             if terminated or truncated:
                 frame = self._life_reset(seed)
@@ -268,7 +269,7 @@ class AtariSlot:
         frame, reward, terminated, truncated = self._life_step(int(action))
         if (self.fire_on_life_loss and not self.training and not (terminated or truncated)
                 and 0 < self.lives < lives_before):
-            for index in (self.FIRE, self.RIGHT_OR_UP):
+            for index in self.FIRE_SEQUENCE:
                 frame, more, terminated, truncated = self._life_step(index)
                 reward += more
                 if terminated or truncated:

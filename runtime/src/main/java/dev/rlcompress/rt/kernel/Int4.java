@@ -34,7 +34,7 @@ public final class Int4 implements Step {
   /** The largest layer (weights × 4 bytes) dequantized to fp32 at load. */
   static final long DEQUANTIZE_MAX_BYTES = 1L << 20;
 
-  final byte[] w; // [panel][in][ROW/2]; empty when dequantized
+  final byte[] w; // [panel][in][ROW/2]; this and the next two empty when dequantized
   private final Step dequantized; // the layer with W = c·scale on the fp32 kernels, or null
   final float[] scale; // [panel][blocks][ROW]
   final float[] bias;
@@ -51,19 +51,21 @@ public final class Int4 implements Step {
     int half = ROW / 2;
     boolean dequantize = 4L * in * out <= DEQUANTIZE_MAX_BYTES;
     this.dequantized = dequantize ? Dense.of(dequantize(codes, scales, in, out, block), bias, in, out, floor) : null;
+    // the nibble kernel's own arrays: empty when the layer runs dequantized
     this.w = new byte[dequantize ? 0 : panels * in * half];
-    this.scale = new float[panels * blocks * ROW];
+    this.scale = new float[dequantize ? 0 : panels * blocks * ROW];
+    this.bias = new float[dequantize ? 0 : panels * ROW];
+    if (dequantize) return;
     for (int o = 0; o < out; o++) {
       int p = o / ROW, j = o % ROW, group = j / (2 * L), lane = j % L;
       boolean high = j % (2 * L) >= L;
       for (int i = 0; i < in; i++) {
         int at = (p * in + i) * half + group * L + lane;
         int c = codes[o * in + i] & 0xf;
-        if (!dequantize) w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
+        w[at] = (byte) (high ? (w[at] & 0x0f) | c << 4 : (w[at] & 0xf0) | c);
       }
       for (int b = 0; b < blocks; b++) scale[(p * blocks + b) * ROW + j] = scales[o * blocks + b];
     }
-    this.bias = new float[panels * ROW];
     System.arraycopy(bias, 0, this.bias, 0, out);
   }
 
