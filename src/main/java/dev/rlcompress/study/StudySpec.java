@@ -1,8 +1,8 @@
 package dev.rlcompress.study;
 
+import dev.rlcompress.util.Maps;
 import java.io.Serializable;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -191,15 +191,10 @@ public record StudySpec(String name, Path file, List<Source> sources, List<Varia
       double energyWeight, double returnFloor) {
     public static final ScoreWeights DEFAULT = new ScoreWeights(0.9, 2.0, 1.0, 0.5, 0.5, 0.0);
 
+    /** The weights under the names a study file gives them (what the study's hash is taken over). */
     public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("keep", keep);
-      m.put("return", returnWeight);
-      m.put("speed", speedWeight);
-      m.put("size", sizeWeight);
-      m.put("energy", energyWeight);
-      m.put("return_floor", returnFloor);
-      return m;
+      return Maps.ordered("keep", keep, "return", returnWeight, "speed", speedWeight, "size", sizeWeight,
+          "energy", energyWeight, "return_floor", returnFloor);
     }
   }
 }

@@ -54,6 +54,19 @@ public final class Checkpoint {
     return strings.get(key);
   }
 
+  /** Stores each named array (a component's state, as {@link #loadArrays} restores it). */
+  public void putArrays(Map<String, float[]> named) {
+    named.forEach(this::put);
+  }
+
+  /**
+   * Restores each named array in place from the arrays stored under the same names; a stored array of
+   * another length (a run resumed with other sizes) is refused with a message naming it.
+   */
+  public void loadArrays(Map<String, float[]> named) {
+    named.forEach((key, into) -> copyInto(key, into, key));
+  }
+
   /** Stores parameter arrays (a network's, in order) under {@code prefix}. */
   public void putParams(String prefix, float[][] params) {
     for (int i = 0; i < params.length; i++) put(prefix + "." + i, params[i]);

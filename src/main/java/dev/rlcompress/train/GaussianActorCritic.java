@@ -64,22 +64,23 @@ final class GaussianActorCritic {
         provenance);
   }
 
+  /** The trained and the selected networks under their checkpoint names (save and load read the one table). */
+  private java.util.Map<String, Mlp> nets() {
+    return java.util.Map.of("pi", pi, "v", v, "bestPi", bestPi, "bestV", bestV);
+  }
+
   void save(Checkpoint c) {
-    c.putNet("pi", pi);
-    c.putNet("v", v);
-    c.putNet("bestPi", bestPi);
-    c.putNet("bestV", bestV);
-    c.put("logStd", logStd);
-    c.put("bestLogStd", bestLogStd);
+    nets().forEach(c::putNet);
+    c.putArrays(logStds());
     if (bestObsRms != null) bestObsRms.save(c, "bestObsRms");
   }
 
   void load(Checkpoint c) {
-    c.loadNet("pi", pi);
-    c.loadNet("v", v);
-    c.loadNet("bestPi", bestPi);
-    c.loadNet("bestV", bestV);
-    System.arraycopy(c.array("logStd"), 0, logStd, 0, logStd.length);
-    System.arraycopy(c.array("bestLogStd"), 0, bestLogStd, 0, bestLogStd.length);
+    nets().forEach(c::loadNet);
+    c.loadArrays(logStds());
+  }
+
+  private java.util.Map<String, float[]> logStds() {
+    return java.util.Map.of("logStd", logStd, "bestLogStd", bestLogStd);
   }
 }

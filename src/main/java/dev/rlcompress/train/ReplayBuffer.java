@@ -1,5 +1,8 @@
 package dev.rlcompress.train;
 
+import dev.rlcompress.util.Rows;
+import java.util.Map;
+
 
 
 /**
@@ -59,35 +62,26 @@ final class ReplayBuffer {
   }
 
   Batch sample(int n, java.util.random.RandomGenerator rng) {
-    float[] o = new float[n * obsDim], no = new float[n * obsDim], r = new float[n], t = new float[n];
-    float[] a = new float[n * actDim];
-    for (int i = 0; i < n; i++) {
-      int j = rng.nextInt(size);
-      System.arraycopy(obs, j * obsDim, o, i * obsDim, obsDim);
-      System.arraycopy(nextObs, j * obsDim, no, i * obsDim, obsDim);
-      System.arraycopy(actions, j * actDim, a, i * actDim, actDim);
-      r[i] = rewards[j];
-      t[i] = terminated[j];
-    }
-    return new Batch(o, a, r, no, t);
+    int[] rows = new int[n];
+    for (int i = 0; i < n; i++) rows[i] = rng.nextInt(size);
+    return new Batch(Rows.gather(obs, obsDim, rows), Rows.gather(actions, actDim, rows), Rows.gather(rewards, 1, rows),
+        Rows.gather(nextObs, obsDim, rows), Rows.gather(terminated, 1, rows));
+  }
+
+  /** The stored transitions under their checkpoint names (save and load read the one table). */
+  private Map<String, float[]> arrays() {
+    return Map.of("replay.obs", obs, "replay.next", nextObs, "replay.rewards", rewards, "replay.terminated", terminated,
+        "replay.actions", actions);
   }
 
   void save(Checkpoint c) {
-    c.put("replay.obs", obs);
-    c.put("replay.next", nextObs);
-    c.put("replay.rewards", rewards);
-    c.put("replay.terminated", terminated);
-    c.put("replay.actions", actions);
+    c.putArrays(arrays());
     c.put("replay.size", size);
     c.put("replay.pos", pos);
   }
 
   void load(Checkpoint c) {
-    System.arraycopy(c.array("replay.obs"), 0, obs, 0, obs.length);
-    System.arraycopy(c.array("replay.next"), 0, nextObs, 0, nextObs.length);
-    System.arraycopy(c.array("replay.rewards"), 0, rewards, 0, capacity);
-    System.arraycopy(c.array("replay.terminated"), 0, terminated, 0, capacity);
-    System.arraycopy(c.array("replay.actions"), 0, actions, 0, actions.length);
+    c.loadArrays(arrays());
     size = (int) c.number("replay.size");
     pos = (int) c.number("replay.pos");
   }

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class ContinuousControlTest {
   static final String ENV = "Pendulum-v1";
+  // Selection over 10 evaluation episodes, not 5: on an AVX2 machine (8 float lanes, another training
+  // trajectory than with AVX-512's 16) SAC's 5-episode best scored -142 there and -341 over this test's
+  // 20 episodes (some starts never swung up); chosen over 10 episodes it scored -151 over the 20.
   static final Map<String, String> OFF_POLICY_TEST_HP = Map.of("net_arch", "64,64", "learning_starts", "1000",
-      "eval_freq", "1000", "eval_episodes", "5");
+      "eval_freq", "1000", "eval_episodes", "10");
 
   static double evaluate(String algo, TrainResult r) {
     PolicyModel m = r.model();

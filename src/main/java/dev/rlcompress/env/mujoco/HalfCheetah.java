@@ -27,20 +27,18 @@ public final class HalfCheetah extends MujocoEnv {
   }
 
   @Override
-  protected double[] observe() {
-    return Obs.ofState(sim, excludeX ? 1 : 0).done();
+  protected int hiddenPositions() {
+    return excludeX ? 1 : 0;
   }
 
   @Override
   protected Step taskStep(float[] action) {
     Map<String, Double> info = info();
-    double xBefore = qpos(0);
-    simulate(action, info);
-    double xVelocity = (qpos(0) - xBefore) / dt;
-    double forward = forwardWeight * xVelocity;
+    Motion root = simulateTracking(action, info, this::qpos); // qpos 0 is the root's x (1 its z, unused)
+    double forward = forwardWeight * root.xVelocity();
     float ctrlCost = NumpySum.weightedSquares(ctrlCostWeight, action);
-    info.put("x_position", qpos(0));
-    info.put("x_velocity", xVelocity);
+    info.put("x_position", root.x());
+    info.put("x_velocity", root.xVelocity());
     info.put(v5 ? "reward_forward" : "reward_run", forward);
     info.put("reward_ctrl", (double) -ctrlCost);
     return result(forward - ctrlCost, false, info);

@@ -24,11 +24,6 @@ public final class InvertedPendulum extends MujocoEnv {
   }
 
   @Override
-  protected double[] observe() {
-    return Obs.ofState(sim, 0).done();
-  }
-
-  @Override
   protected Step taskStep(float[] action) {
     Map<String, Double> info = info();
     simulate(action, info);

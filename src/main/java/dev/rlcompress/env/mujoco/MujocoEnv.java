@@ -94,8 +94,19 @@ public abstract class MujocoEnv extends AbstractEnv {
     return actionSpace;
   }
 
-  /** The task's observation of the current state, in double precision. */
-  protected abstract double[] observe();
+  /**
+   * The task's observation of the current state, in double precision. The default is the plainest of
+   * Gymnasium's (HalfCheetah, Swimmer, InvertedPendulum): qpos without its first
+   * {@link #hiddenPositions()} entries, then qvel.
+   */
+  protected double[] observe() {
+    return Obs.ofState(sim, hiddenPositions()).done();
+  }
+
+  /** How many leading qpos entries (the root's x, or x and y) the default observation leaves out. */
+  protected int hiddenPositions() {
+    return 0;
+  }
 
   /**
    * One environment step: the task calls {@link #simulate} once and returns {@link #result}. Measures

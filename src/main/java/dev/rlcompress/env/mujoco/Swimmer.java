@@ -27,8 +27,8 @@ public final class Swimmer extends MujocoEnv {
   }
 
   @Override
-  protected double[] observe() {
-    return Obs.ofState(sim, excludeXy ? 2 : 0).done();
+  protected int hiddenPositions() {
+    return excludeXy ? 2 : 0;
   }
 
   @Override

@@ -102,6 +102,12 @@ final class Gemm {
     return FloatVector.fromArray(S, bias, j);
   }
 
+  /**
+   * The register tile: an 8 × 2L block of C in 16 vector accumulators, each k step loading two vectors
+   * of B and broadcasting eight of A. Written out by hand because the Vector API keeps vectors in
+   * registers only as locals; accumulators in an array are boxed (a loop of FMAs over a
+   * {@code FloatVector[12]} ran ~40× slower than the same chains as locals, see {@link Vec#fmaChains}).
+   */
   private static void tile8x2(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
     int n = s.n(), k = s.k(), ac = s.aCol(), ar = s.aRow();
     FloatVector z0 = init(bias, j), z1 = init(bias, j + L);

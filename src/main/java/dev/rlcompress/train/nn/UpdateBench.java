@@ -1,5 +1,6 @@
 package dev.rlcompress.train.nn;
 
+import dev.rlcompress.util.Rows;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
@@ -42,6 +43,7 @@ public final class UpdateBench {
   private final Mlp.Backend backend;
   private final SplittableRandom rng = new SplittableRandom(1);
   private final float[] replayObs, replayAct, replayNext, replayRew, replayDone;
+  private final int[] rows;
   private final float[] s, a, r, d, s2, sa, noise, y, dq1, dq2, dAct, dActor;
   private double flops;
 
@@ -55,6 +57,7 @@ public final class UpdateBench {
     replayRew = uniform(REPLAY);
     replayDone = new float[REPLAY];
     for (int i = 0; i < REPLAY; i += 100) replayDone[i] = 1;
+    rows = new int[b];
     s = new float[b * o];
     s2 = new float[b * o];
     a = new float[b * n];
@@ -332,17 +335,15 @@ public final class UpdateBench {
     return f;
   }
 
-  /** A random minibatch from the replay arrays into s, a, r, d, s2. */
+  /** A random minibatch from the replay arrays into s, a, r, d, s2, gathered as the replay buffer gathers. */
   private void sample() {
+    for (int i = 0; i < rows.length; i++) rows[i] = rng.nextInt(REPLAY);
     int o = shape.obs(), n = shape.act();
-    for (int i = 0; i < shape.batch(); i++) {
-      int k = rng.nextInt(REPLAY);
-      System.arraycopy(replayObs, k * o, s, i * o, o);
-      System.arraycopy(replayNext, k * o, s2, i * o, o);
-      System.arraycopy(replayAct, k * n, a, i * n, n);
-      r[i] = replayRew[k];
-      d[i] = replayDone[k];
-    }
+    Rows.gather(replayObs, o, rows, s);
+    Rows.gather(replayNext, o, rows, s2);
+    Rows.gather(replayAct, n, rows, a);
+    Rows.gather(replayRew, 1, rows, r);
+    Rows.gather(replayDone, 1, rows, d);
   }
 
   /** sa ← [obs | act] rows. */
