@@ -70,12 +70,16 @@ public final class GraphBuilder {
     return name;
   }
 
-  /** Adds a node; attributes are Long, Float, String, long[] or float[]. Returns its first output. */
+  /**
+   * Adds a node; attributes are Long, Float, String, long[] or float[]. Returns its first output.
+   * Attributes are written in name order, whatever the map's: {@code Map.of} iterates in an order
+   * salted per JVM, which made two exports of the same weights differ byte for byte.
+   */
   public String node(String op, String[] inputs, String[] outputs, Map<String, Object> attrs) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(fresh(op));
     for (String i : inputs) n.addInput(i);
     for (String o : outputs) n.addOutput(o);
-    for (var e : attrs.entrySet()) n.addAttribute(attribute(e.getKey(), e.getValue()));
+    for (var e : new java.util.TreeMap<>(attrs).entrySet()) n.addAttribute(attribute(e.getKey(), e.getValue()));
     graph.addNode(n);
     return outputs[0];
   }
