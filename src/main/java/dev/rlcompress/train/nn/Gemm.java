@@ -14,8 +14,10 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The bulk runs the runtime's register tiles ({@link Tiles}: 6×4, 4×4 and 1×4 vectors, outer-product
  * form; the 6×4 tile measured 18% faster than 4×4 on a 240×384×256 product), the same code that executes
- * exported policies. Column edges narrower than four vectors (row lengths the runtime pads away) use the
- * 8×2, 4×1 and 1×1 tiles here.
+ * exported policies. Column edges narrower than four vectors (row lengths the runtime pads away: the
+ * input gradient of a critic's [obs | action] layer) use the 4×1 and 1×1 tiles here, one vector at a
+ * time. An 8×2 tile for two-vector edges was dropped: each output is the same chain of FMAs over k in
+ * every tile, so results are unchanged, and those products are a few percent of an update.
  */
 final class Gemm {
   /**
@@ -34,25 +36,11 @@ final class Gemm {
    * C = max(A·B + bias, floor): floor 0 applies a ReLU, −∞ nothing. Other activations run as a separate
    * pass over C, which keeps the tiles free of branches.
    */
-  static void run(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor) {
-    int m = s.m(), n = s.n(), m4 = m - m % 4, j = 0, ar = s.aRow();
-    Tiles.Product p = new Tiles.Product(new Tiles.Strided(a, ar, s.aCol()), b, n, c, n, bias, floor, s.k());
-    for (; j + 4 * L <= n; j += 4 * L) {
-      int i = 0;
-      for (; i + 6 <= m; i += 6) Tiles.tile6x4(p, new Tiles.At(i * ar, j, i * n + j, j));
-      for (; i + 4 <= m; i += 4) Tiles.tile4x4(p, new Tiles.At(i * ar, j, i * n + j, j));
-      for (; i < m; i++) Tiles.tile1x4(p, new Tiles.At(i * ar, j, i * n + j, j));
-    }
-    if (j + 2 * L <= n) { // two vectors left: 8×2 tiles, then single rows of two 1-vector tiles
-      int i = 0;
-      for (; i + 8 <= m; i += 8) tile8x2(s, a, b, c, bias, floor, i, j);
-      for (; i < m; i++) {
-        tile1x1(s, a, b, c, bias, floor, i, j);
-        tile1x1(s, a, b, c, bias, floor, i, j + L);
-      }
-      j += 2 * L;
-    }
-    if (j < n) { // one vector left
+  static void run(Tiles.Product p, Shape s, float[] a, float[] b, float[] c, float[] bias, float floor) {
+    int m = s.m(), n = s.n(), m4 = m - m % 4, j = 0;
+    p.a(a, s.aRow(), s.aCol()).b(b, n, s.k()).c(c, n, bias, floor);
+    for (; j + 4 * L <= n; j += 4 * L) Tiles.rows(p, m, j, j);
+    for (; j < n; j += L) { // column edges of one to three vectors, one vector at a time
       int i = 0;
       for (; i < m4; i += 4) tile4x1(s, a, b, c, bias, floor, i, j);
       for (; i < m; i++) tile1x1(s, a, b, c, bias, floor, i, j);
@@ -100,76 +88,6 @@ final class Gemm {
 
   private static FloatVector init(float[] bias, int j) {
     return FloatVector.fromArray(S, bias, j);
-  }
-
-  /**
-   * The register tile: an 8 × 2L block of C in 16 vector accumulators, each k step loading two vectors
-   * of B and broadcasting eight of A. Written out by hand because the Vector API keeps vectors in
-   * registers only as locals; accumulators in an array are boxed (a loop of FMAs over a
-   * {@code FloatVector[12]} ran ~40× slower than the same chains as locals, see {@link Vec#fmaChains}).
-   */
-  private static void tile8x2(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
-    int n = s.n(), k = s.k(), ac = s.aCol(), ar = s.aRow();
-    FloatVector z0 = init(bias, j), z1 = init(bias, j + L);
-    FloatVector c00 = z0, c01 = z1;
-    FloatVector c10 = z0, c11 = z1;
-    FloatVector c20 = z0, c21 = z1;
-    FloatVector c30 = z0, c31 = z1;
-    FloatVector c40 = z0, c41 = z1;
-    FloatVector c50 = z0, c51 = z1;
-    FloatVector c60 = z0, c61 = z1;
-    FloatVector c70 = z0, c71 = z1;
-    for (int kk = 0, bo = j, ao = i * ar; kk < k; kk++, bo += n, ao += ac) {
-      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-      FloatVector x0 = FloatVector.broadcast(S, a[ao]);
-      c00 = x0.fma(b0, c00);
-      c01 = x0.fma(b1, c01);
-      FloatVector x1 = FloatVector.broadcast(S, a[ao + ar]);
-      c10 = x1.fma(b0, c10);
-      c11 = x1.fma(b1, c11);
-      FloatVector x2 = FloatVector.broadcast(S, a[ao + 2 * ar]);
-      c20 = x2.fma(b0, c20);
-      c21 = x2.fma(b1, c21);
-      FloatVector x3 = FloatVector.broadcast(S, a[ao + 3 * ar]);
-      c30 = x3.fma(b0, c30);
-      c31 = x3.fma(b1, c31);
-      FloatVector x4 = FloatVector.broadcast(S, a[ao + 4 * ar]);
-      c40 = x4.fma(b0, c40);
-      c41 = x4.fma(b1, c41);
-      FloatVector x5 = FloatVector.broadcast(S, a[ao + 5 * ar]);
-      c50 = x5.fma(b0, c50);
-      c51 = x5.fma(b1, c51);
-      FloatVector x6 = FloatVector.broadcast(S, a[ao + 6 * ar]);
-      c60 = x6.fma(b0, c60);
-      c61 = x6.fma(b1, c61);
-      FloatVector x7 = FloatVector.broadcast(S, a[ao + 7 * ar]);
-      c70 = x7.fma(b0, c70);
-      c71 = x7.fma(b1, c71);
-    }
-    int r = i * n + j;
-    c00.max(floor).intoArray(c, r);
-    c01.max(floor).intoArray(c, r + L);
-    r += n;
-    c10.max(floor).intoArray(c, r);
-    c11.max(floor).intoArray(c, r + L);
-    r += n;
-    c20.max(floor).intoArray(c, r);
-    c21.max(floor).intoArray(c, r + L);
-    r += n;
-    c30.max(floor).intoArray(c, r);
-    c31.max(floor).intoArray(c, r + L);
-    r += n;
-    c40.max(floor).intoArray(c, r);
-    c41.max(floor).intoArray(c, r + L);
-    r += n;
-    c50.max(floor).intoArray(c, r);
-    c51.max(floor).intoArray(c, r + L);
-    r += n;
-    c60.max(floor).intoArray(c, r);
-    c61.max(floor).intoArray(c, r + L);
-    r += n;
-    c70.max(floor).intoArray(c, r);
-    c71.max(floor).intoArray(c, r + L);
   }
 
   private static void tile4x1(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {

@@ -1,5 +1,6 @@
 package dev.rlcompress.train.nn;
 
+import dev.rlcompress.rt.kernel.Tiles;
 import static dev.rlcompress.train.nn.Vec.L;
 import static dev.rlcompress.train.nn.Vec.S;
 
@@ -92,6 +93,8 @@ final class JavaMlp extends Mlp {
     final float[][] act;
     final float[] g0, g1, dIn;
     final Gemm.Shape[] fwd, dx, dw;
+    /** The GEMM operands, reused by every product of this tape (nothing allocated per product). */
+    final Tiles.Product product = new Tiles.Product();
     int version = -1;
 
     JavaTape(JavaMlp net, int batch) {
@@ -138,7 +141,7 @@ final class JavaMlp extends Mlp {
       Activation a = l + 1 == layers ? output : hidden;
       float floor = a == Activation.RELU ? 0f : Float.NEGATIVE_INFINITY;
       if (narrow(l)) Gemm.rowDots(t.fwd[l], sizes[l + 1], t.act[l], wp[l], t.act[l + 1], bp[l], floor);
-      else Gemm.run(t.fwd[l], t.act[l], wt[l], t.act[l + 1], bp[l], floor);
+      else Gemm.run(t.product, t.fwd[l], t.act[l], wt[l], t.act[l + 1], bp[l], floor);
       if (a == Activation.TANH) tanh(t.act[l + 1]);
     }
     if (t.out != t.act[layers]) copyRows(t.act[layers], pad[layers], t.out, outputs(), t.batch, outputs());
@@ -160,11 +163,11 @@ final class JavaMlp extends Mlp {
       if (what.params()) {
         columnSums(dz, batch, po, dbp[l]);
         System.arraycopy(dbp[l], 0, grads[2 * l + 1], 0, out);
-        Gemm.run(t.dw[l], dz, t.act[l], dwp[l], zeros, Float.NEGATIVE_INFINITY);
+        Gemm.run(t.product, t.dw[l], dz, t.act[l], dwp[l], zeros, Float.NEGATIVE_INFINITY);
         if (dwp[l] != grads[2 * l]) copyRows(dwp[l], pad[l], grads[2 * l], in, out, in);
       }
       if (l == 0 && !what.input()) break;
-      Gemm.run(t.dx[l], dz, wp[l], next, zeros, Float.NEGATIVE_INFINITY);
+      Gemm.run(t.product, t.dx[l], dz, wp[l], next, zeros, Float.NEGATIVE_INFINITY);
       float[] s = dz;
       dz = next;
       next = s;

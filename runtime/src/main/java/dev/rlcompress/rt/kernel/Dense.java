@@ -86,13 +86,8 @@ public final class Dense implements Step {
       gemv(x, 0, y, 0, s.idx);
       return;
     }
-    Tiles.Product prod = new Tiles.Product(new Tiles.Strided(x, xs, 1), w, ROW, y, ys, bias, floor, in);
-    for (int p = 0; p < panels; p++) {
-      int r = 0, w0 = p * in * ROW, col = p * ROW;
-      for (; r + 6 <= batch; r += 6) Tiles.tile6x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
-      for (; r + 4 <= batch; r += 4) Tiles.tile4x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
-      for (; r < batch; r++) Tiles.tile1x4(prod, new Tiles.At(r * xs, w0, r * ys + col, col));
-    }
+    Tiles.Product prod = s.product.a(x, xs, 1).b(w, ROW, in).c(y, ys, bias, floor);
+    for (int p = 0; p < panels; p++) Tiles.rows(prod, batch, p * in * ROW, p * ROW);
   }
 
   /**

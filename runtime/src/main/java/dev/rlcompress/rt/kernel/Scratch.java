@@ -9,6 +9,8 @@ public final class Scratch {
   float[] a = new float[0], b = new float[0], extra = new float[0];
   int[] idx = new int[0];
   int capacity = -1;
+  /** The batch GEMM's operands, reused call after call (see {@link Tiles.Product}). */
+  final Tiles.Product product = new Tiles.Product();
 
   /** Makes room for {@code batch} rows of {@code rowFloats} and {@code extraFloats} of step scratch. */
   public void ensure(int batch, int rowFloats, int extraFloats) {
