@@ -1,7 +1,6 @@
 package dev.rlcompress.env.mujoco;
 
 import dev.rlcompress.env.EnvOptions;
-import dev.rlcompress.env.Step;
 import java.util.Map;
 
 /**
@@ -9,16 +8,9 @@ import java.util.Map;
  * control cost in a viscous fluid, never terminates. Observation: qpos without the root x, y
  * (optional), qvel. Reset: uniform ±scale on qpos and qvel.
  */
-public final class Swimmer extends MujocoEnv {
-  private final double forwardWeight, ctrlCostWeight, noise;
-  private final boolean excludeXy;
-
+public final class Swimmer extends ForwardRunner {
   Swimmer(EnvOptions o, String version) {
-    super(new Spec("Swimmer-" + version, "swimmer.xml", frameSkip(o, version.equals("v5"), 4), 1000, 360, false));
-    forwardWeight = number(o, "forward_reward_weight", 1.0);
-    ctrlCostWeight = number(o, "ctrl_cost_weight", 1e-4);
-    noise = noiseScale(o, 0.1);
-    excludeXy = o.flag("exclude_current_positions_from_observation", true);
+    super(new Spec("Swimmer-" + version, "swimmer.xml", frameSkip(o, version.equals("v5"), 4), 1000, 360, false), o, 1e-4, 2);
   }
 
   @Override
@@ -27,16 +19,7 @@ public final class Swimmer extends MujocoEnv {
   }
 
   @Override
-  protected int hiddenPositions() {
-    return excludeXy ? 2 : 0;
-  }
-
-  @Override
-  protected Step taskStep(float[] action) {
-    Map<String, Double> info = info();
-    Motion root = simulateTracking(action, info, this::qpos);
-    double forward = forwardWeight * root.xVelocity();
-    float ctrlCost = NumpySum.weightedSquares(ctrlCostWeight, action);
+  protected void putInfo(Map<String, Double> info, Motion root, double forward, float ctrlCost) {
     if (!v5) {
       info.put("reward_fwd", forward);
       info.put("reward_ctrl", (double) -ctrlCost);
@@ -45,6 +28,5 @@ public final class Swimmer extends MujocoEnv {
     root.putVelocity(info);
     info.put(v5 ? "reward_forward" : "forward_reward", forward);
     if (v5) info.put("reward_ctrl", (double) -ctrlCost);
-    return result(forward - ctrlCost, false, info);
   }
 }

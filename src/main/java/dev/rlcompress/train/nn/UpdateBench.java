@@ -135,8 +135,8 @@ public final class UpdateBench {
   }
 
   /**
-   * Single-precision GFLOP/s of one core running only independent vector fused multiply-adds (12
-   * accumulators, more than latency × units), at the JVM's preferred vector width: the practical peak
+   * Single-precision GFLOP/s of one core running only independent vector fused multiply-adds
+   * ({@link Vec#FMA_CHAINS} accumulators, at least latency × units), at the JVM's preferred vector width: the practical peak
    * the kernels are measured against.
    */
   public static double fmaPeakGflops(double seconds) {
@@ -151,7 +151,7 @@ public final class UpdateBench {
     for (int i = 0; i < 20 || threads.getCurrentThreadCpuTime() - cpu0 < seconds * 1e9; i++) {
       long t0 = threads.getCurrentThreadCpuTime();
       sink += Vec.fmaChains(n);
-      best = Math.max(best, 2.0 * 12 * Vec.L * n / (threads.getCurrentThreadCpuTime() - t0));
+      best = Math.max(best, 2.0 * Vec.FMA_CHAINS * Vec.L * n / (threads.getCurrentThreadCpuTime() - t0));
     }
     return sink == 42 ? best + 1e-9 : best; // keeps the result live
   }
