@@ -12,6 +12,14 @@ public final class Lanes {
   /** Floats per vector. */
   public static final int L = S.length();
 
+  /**
+   * Vector registers the tiles may plan for: 16 on x86 with vectors of 8 floats or fewer (AVX2's ymm0–15;
+   * an AVX-512 CPU run with narrower vectors is counted low, which only costs tile size), 32 otherwise
+   * (AVX-512's zmm0–31, AArch64's v0–31). A register tile needing more spills its accumulators to the
+   * stack on every step of the sum.
+   */
+  public static final int REGISTERS = L <= 8 && System.getProperty("os.arch", "").matches("amd64|x86_64|x86|i386") ? 16 : 32;
+
   /** Activation rows are padded to this many floats: one panel of four vectors. */
   public static final int ROW = 4 * L;
 

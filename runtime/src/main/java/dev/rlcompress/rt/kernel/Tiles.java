@@ -10,7 +10,10 @@ import jdk.incubator.vector.FloatVector;
  * kernels ({@code dev.rlcompress.train.nn.Gemm}): C = max(A·B + bias, floor) over four vectors of
  * columns, in outer-product form. Each step of the sum broadcasts one element of A per row and multiplies
  * it into four vectors of one row of B, so there are no horizontal sums; 6 rows keep 24 accumulators
- * live (AVX-512 has 32 registers), 4 rows 16, and 1 row serves batch 1 and the edges.
+ * live (AVX-512 has 32 registers), 4 rows 16, and 1 row serves batch 1 and the edges. With 16
+ * registers ({@link Lanes#REGISTERS}: AVX2) the block runs as two halves of 6×2 tiles instead. Every
+ * tile computes each output as the same chain of FMAs over k from its bias, so the choice of tile
+ * never changes a result.
  *
  * <p>The operands describe where things are, so the same tiles read the runtime's packed weight panels
  * (B rows of one panel's width) and the trainer's row-major matrices, and A through any strides (the
@@ -64,10 +67,91 @@ public final class Tiles {
    * {@code col}, B's from {@code b0}; 6-row tiles, then 4-row, then single rows.
    */
   public static void rows(Product p, int m, int b0, int col) {
-    int i = 0, ar = p.aRow, cs = p.cStride;
+    rows(p, m, b0, col, Lanes.REGISTERS);
+  }
+
+  /** {@link #rows(Product, int, int, int)} with the tiles planned for {@code registers} vector registers. */
+  static void rows(Product p, int m, int b0, int col, int registers) {
+    int ar = p.aRow, cs = p.cStride;
+    if (registers < 32) { // 16 registers: two halves of two vectors, 6×2 tiles (12 accumulators)
+      for (int h = 0; h < 4 * L; h += 2 * L) {
+        int i = 0;
+        for (; i + 6 <= m; i += 6) tile6x2(p, i * ar, b0 + h, i * cs + col + h, col + h);
+        for (; i < m; i++) tile1x2(p, i * ar, b0 + h, i * cs + col + h, col + h);
+      }
+      return;
+    }
+    int i = 0;
     for (; i + 6 <= m; i += 6) tile6x4(p, i * ar, b0, i * cs + col, col);
     for (; i + 4 <= m; i += 4) tile4x4(p, i * ar, b0, i * cs + col, col);
     for (; i < m; i++) tile1x4(p, i * ar, b0, i * cs + col, col);
+  }
+
+  /**
+   * Rows from aAt … +5 × two vectors of columns: the tile for 16 vector registers (12 accumulators, two
+   * vectors of B, one broadcast). The 6×4 tile's 24 accumulators do not fit there and spill.
+   */
+  private static void tile6x2(Product p, int aAt, int bAt, int cAt, int j) {
+    float[] a = p.a, b = p.b, c = p.c, bias = p.bias;
+    int ar = p.aRow, ac = p.aCol, bs = p.bStride, cs = p.cStride, k = p.k;
+    float floor = p.floor;
+    FloatVector z0 = FloatVector.fromArray(S, bias, j), z1 = FloatVector.fromArray(S, bias, j + L);
+    FloatVector c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1;
+    FloatVector c30 = z0, c31 = z1, c40 = z0, c41 = z1, c50 = z0, c51 = z1;
+    for (int kk = 0, bo = bAt, ao = aAt; kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[ao + ar]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[ao + 2 * ar]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[ao + 3 * ar]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      v = FloatVector.broadcast(S, a[ao + 4 * ar]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      v = FloatVector.broadcast(S, a[ao + 5 * ar]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+    }
+    int t = cAt;
+    c00.max(floor).intoArray(c, t);
+    c01.max(floor).intoArray(c, t + L);
+    t += cs;
+    c10.max(floor).intoArray(c, t);
+    c11.max(floor).intoArray(c, t + L);
+    t += cs;
+    c20.max(floor).intoArray(c, t);
+    c21.max(floor).intoArray(c, t + L);
+    t += cs;
+    c30.max(floor).intoArray(c, t);
+    c31.max(floor).intoArray(c, t + L);
+    t += cs;
+    c40.max(floor).intoArray(c, t);
+    c41.max(floor).intoArray(c, t + L);
+    t += cs;
+    c50.max(floor).intoArray(c, t);
+    c51.max(floor).intoArray(c, t + L);
+  }
+
+  /** The row at aAt × two vectors of columns (the 16-register edge rows). */
+  private static void tile1x2(Product p, int aAt, int bAt, int cAt, int j) {
+    float[] a = p.a, b = p.b, c = p.c, bias = p.bias;
+    int ac = p.aCol, bs = p.bStride, k = p.k;
+    float floor = p.floor;
+    FloatVector c0 = FloatVector.fromArray(S, bias, j), c1 = FloatVector.fromArray(S, bias, j + L);
+    for (int kk = 0, bo = bAt, ao = aAt; kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c0 = v.fma(FloatVector.fromArray(S, b, bo), c0);
+      c1 = v.fma(FloatVector.fromArray(S, b, bo + L), c1);
+    }
+    c0.max(floor).intoArray(c, cAt);
+    c1.max(floor).intoArray(c, cAt + L);
   }
 
   /** Rows from aAt … +5 × four vectors of columns. */
