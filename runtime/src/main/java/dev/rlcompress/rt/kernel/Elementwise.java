@@ -141,6 +141,26 @@ public final class Elementwise implements Step {
   }
 
   /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
+  /** min(x[o .. o+n)), vectors then the tail. */
+  static float min(float[] x, int o, int n) {
+    FloatVector v = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+    int i = 0;
+    for (; i + L <= n; i += L) v = v.min(FloatVector.fromArray(S, x, o + i));
+    float m = v.reduceLanes(VectorOperators.MIN);
+    for (; i < n; i++) m = Math.min(m, x[o + i]);
+    return m;
+  }
+
+  /** max(x[o .. o+n)), vectors then the tail. */
+  static float max(float[] x, int o, int n) {
+    FloatVector v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int i = 0;
+    for (; i + L <= n; i += L) v = v.max(FloatVector.fromArray(S, x, o + i));
+    float m = v.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) m = Math.max(m, x[o + i]);
+    return m;
+  }
+
   static void quantizeCentered(float[] x, int xo, float[] q, int qo, int n, float scale, float zp) {
     for (int i = 0; i < n; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i).div(scale).max(-512f).min(512f);
