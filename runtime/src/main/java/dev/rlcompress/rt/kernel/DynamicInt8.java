@@ -40,11 +40,11 @@ public final class DynamicInt8 extends Int8Layer {
     // the input's range, including 0 (min and max are exact in any order). Row by row, each vector loop
     // reduced before the next row: vectors live across the row loop were boxed on some JIT runs (144
     // bytes a call at batch 1, JavaRuntimeTest.steadyStateCallsAllocateNothing).
-    float lo = 0f, hi = 0f;
-    for (int r = 0; r < batch; r++) {
-      lo = Math.min(lo, Elementwise.min(x, r * xs, w.in));
-      hi = Math.max(hi, Elementwise.max(x, r * xs, w.in));
-    }
+    float[] range = s.range;
+    range[0] = 0f;
+    range[1] = 0f;
+    for (int r = 0; r < batch; r++) Elementwise.widenRange(x, r * xs, w.in, range);
+    float lo = range[0], hi = range[1];
     float scale = (hi - lo) / 255f; // DynamicQuantizeLinear: (max(0, max x) − min(0, min x)) / 255
     float[] q = s.extra;
     if (scale == 0f) {

@@ -141,24 +141,25 @@ public final class Elementwise implements Step {
   }
 
   /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
-  /** min(x[o .. o+n)), vectors then the tail. */
-  static float min(float[] x, int o, int n) {
-    FloatVector v = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+  /**
+   * Widens the running range {@code range[0] ≤ range[1]} to cover x[o .. o+n): vectors, reduced at the end
+   * (so no vector outlives the call), then the tail.
+   */
+  static void widenRange(float[] x, int o, int n, float[] range) {
+    FloatVector lo = FloatVector.broadcast(S, range[0]), hi = FloatVector.broadcast(S, range[1]);
     int i = 0;
-    for (; i + L <= n; i += L) v = v.min(FloatVector.fromArray(S, x, o + i));
-    float m = v.reduceLanes(VectorOperators.MIN);
-    for (; i < n; i++) m = Math.min(m, x[o + i]);
-    return m;
-  }
-
-  /** max(x[o .. o+n)), vectors then the tail. */
-  static float max(float[] x, int o, int n) {
-    FloatVector v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-    int i = 0;
-    for (; i + L <= n; i += L) v = v.max(FloatVector.fromArray(S, x, o + i));
-    float m = v.reduceLanes(VectorOperators.MAX);
-    for (; i < n; i++) m = Math.max(m, x[o + i]);
-    return m;
+    for (; i + L <= n; i += L) {
+      FloatVector v = FloatVector.fromArray(S, x, o + i);
+      lo = lo.min(v);
+      hi = hi.max(v);
+    }
+    float mn = lo.reduceLanes(VectorOperators.MIN), mx = hi.reduceLanes(VectorOperators.MAX);
+    for (; i < n; i++) {
+      mn = Math.min(mn, x[o + i]);
+      mx = Math.max(mx, x[o + i]);
+    }
+    range[0] = mn;
+    range[1] = mx;
   }
 
   static void quantizeCentered(float[] x, int xo, float[] q, int qo, int n, float scale, float zp) {

@@ -9,6 +9,8 @@ public final class Scratch {
   float[] a = new float[0], b = new float[0], extra = new float[0];
   int[] idx = new int[0];
   int capacity = -1;
+  /** A running [min, max] (dynamic int8's input range). */
+  final float[] range = new float[2];
   /** The batch GEMM's operands, reused call after call (see {@link Tiles.Product}). */
   final Tiles.Product product = new Tiles.Product();
 
