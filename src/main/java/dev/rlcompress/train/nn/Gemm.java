@@ -86,13 +86,9 @@ final class Gemm {
     }
   }
 
-  private static FloatVector init(float[] bias, int j) {
-    return FloatVector.fromArray(S, bias, j);
-  }
-
   private static void tile4x1(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
     int n = s.n(), k = s.k(), ac = s.aCol();
-    FloatVector c0 = init(bias, j), c1 = c0, c2 = c0, c3 = c0;
+    FloatVector c0 = FloatVector.fromArray(S, bias, j), c1 = c0, c2 = c0, c3 = c0;
     int a0 = i * s.aRow(), a1 = a0 + s.aRow(), a2 = a1 + s.aRow(), a3 = a2 + s.aRow();
     for (int kk = 0, bo = j, ao = 0; kk < k; kk++, bo += n, ao += ac) {
       FloatVector bv = FloatVector.fromArray(S, b, bo);
@@ -110,7 +106,7 @@ final class Gemm {
 
   private static void tile1x1(Shape s, float[] a, float[] b, float[] c, float[] bias, float floor, int i, int j) {
     int n = s.n(), k = s.k(), ac = s.aCol();
-    FloatVector c0 = init(bias, j);
+    FloatVector c0 = FloatVector.fromArray(S, bias, j);
     for (int kk = 0, bo = j, ao = i * s.aRow(); kk < k; kk++, bo += n, ao += ac)
       c0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[ao]), c0);
     c0.max(floor).intoArray(c, i * n + j);
