@@ -74,8 +74,7 @@ final class Compiler {
           c.add(n);
         }
 
-    Onnx.ValueInfo input = null;
-    for (Onnx.ValueInfo v : g.inputs()) if (!g.initializers().containsKey(v.name())) { input = v; break; }
+    Onnx.ValueInfo input = g.dataInput();
     if (input == null) throw unsupported("the graph has no input");
     if (input.elemType() != Onnx.FLOAT) throw unsupported("the input " + input.name() + " is " + Onnx.typeName(input.elemType()) + ", not float");
     if (input.dims().length < 2) throw unsupported("the input " + input.name() + " must be [batch, features...]");

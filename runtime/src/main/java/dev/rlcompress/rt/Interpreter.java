@@ -44,18 +44,20 @@ final class Interpreter {
     }
   }
 
-  /** x op c, with c a scalar or one value per feature. */
-  private record Arith(String op, float[] c) implements Op {
+  private enum ArithKind { SUB, DIV, ADD, MUL, MAX, MIN }
+
+  /** x op c, with c a scalar or one value per feature; the operator resolved once, at build. */
+  private record Arith(ArithKind op, float[] c) implements Op {
     public float[] apply(float[] x) {
       for (int i = 0; i < x.length; i++) {
         float v = x[i], k = c[c.length == 1 ? 0 : i];
         x[i] = switch (op) {
-          case "Sub" -> v - k;
-          case "Div" -> v / k;
-          case "Add" -> v + k;
-          case "Mul" -> v * k;
-          case "Max" -> Math.max(v, k);
-          default -> Math.min(v, k);
+          case SUB -> v - k;
+          case DIV -> v / k;
+          case ADD -> v + k;
+          case MUL -> v * k;
+          case MAX -> Math.max(v, k);
+          case MIN -> Math.min(v, k);
         };
       }
       return x;
@@ -103,8 +105,7 @@ final class Interpreter {
    * cover the graph (each builder below returns null for a form it does not cover).
    */
   static Interpreter of(Onnx.Graph g, String output) {
-    Onnx.ValueInfo input = null;
-    for (Onnx.ValueInfo v : g.inputs()) if (!g.initializers().containsKey(v.name())) { input = v; break; }
+    Onnx.ValueInfo input = g.dataInput();
     if (input == null || input.elemType() != Onnx.FLOAT || input.dims().length != 2 || input.dims()[1] <= 0) return null;
     Map<String, List<Onnx.Node>> consumers = new HashMap<>();
     for (Onnx.Node n : g.nodes())
@@ -149,7 +150,7 @@ final class Interpreter {
     float[] c = constant(g, xFirst ? n.input(1) : n.input(0));
     boolean commutes = !n.op().equals("Sub") && !n.op().equals("Div");
     if (c == null || (!xFirst && !commutes) || (c.length != 1 && c.length != width)) return null;
-    return new Arith(n.op(), c);
+    return new Arith(ArithKind.valueOf(n.op().toUpperCase(java.util.Locale.ROOT)), c);
   }
 
   private static Op clip(Onnx.Graph g, Onnx.Node n) {

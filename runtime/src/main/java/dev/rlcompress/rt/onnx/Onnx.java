@@ -27,7 +27,13 @@ public final class Onnx {
    * @param initializers constants by name; sparse initializers are densified here, their nonzero count
    *     kept in {@link Tensor#storedNonzeros()}
    */
-  public record Graph(List<Node> nodes, Map<String, Tensor> initializers, List<ValueInfo> inputs, List<ValueInfo> outputs) {}
+  public record Graph(List<Node> nodes, Map<String, Tensor> initializers, List<ValueInfo> inputs, List<ValueInfo> outputs) {
+    /** The first graph input that is not also an initializer (the observation), or null. */
+    public ValueInfo dataInput() {
+      for (ValueInfo v : inputs) if (!initializers.containsKey(v.name())) return v;
+      return null;
+    }
+  }
 
   /** A graph input or output: name, element type and dimensions (a symbolic dimension is -1). */
   public record ValueInfo(String name, int elemType, long[] dims) {}
