@@ -55,9 +55,13 @@ class FastStartupTest {
         float[] ref = compiled.run(o), scalar = fast.interpret(o), either = fast.run(o);
         float scale = 1;
         for (float v : ref) scale = Math.max(scale, Math.abs(v));
+        // A float sum of K products is within K·2^-24 of Σ|w·x| (first-order bound): 1.5e-5 to 2.4e-5 of
+        // it for these 256- to 400-input layers, compounded over three layers, where Σ|w·x| runs several
+        // times |y|. The kernels' summation order differs by tile plan (AVX2 or AVX-512), so the test
+        // allows 1e-4 of the output's scale rather than the 2e-5 one order happened to meet.
         for (int k = 0; k < ref.length; k++) {
-          assertEquals(ref[k], scalar[k], 2e-5f * scale, file + " scalar output " + k);
-          assertEquals(ref[k], either[k], 2e-5f * scale, file + " output " + k + " while compiling");
+          assertEquals(ref[k], scalar[k], 1e-4f * scale, file + " scalar output " + k);
+          assertEquals(ref[k], either[k], 1e-4f * scale, file + " output " + k + " while compiling");
         }
       }
       fast.awaitCompiled();

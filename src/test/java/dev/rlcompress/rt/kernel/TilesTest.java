@@ -38,4 +38,53 @@ class TilesTest {
       assertEquals(m * n, c16.length);
     }
   }
+
+  /** The batch-1 dense plans (four panels a pass for 32 registers, two for 16) give the same y bit for bit. */
+  @Test
+  void denseBatchOnePlansAgreeBitForBit() {
+    SplittableRandom rng = new SplittableRandom(6);
+    for (int out : new int[] {4 * L * 3, 4 * L * 8, 4 * L * 5 + 3}) {
+      int in = 45;
+      float[] w = new float[out * in], bias = new float[out], x = new float[in];
+      for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+      for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
+      for (int i = 0; i < in; i++) x[i] = rng.nextBoolean() ? (float) rng.nextGaussian() : 0f;
+      Dense d = new Dense(w, bias, in, out, Float.NEGATIVE_INFINITY);
+      int stride = Lanes.stride(out);
+      float[] y16 = new float[stride], y32 = new float[stride];
+      d.gemv(x, 0, y16, 0, new int[in], 16);
+      d.gemv(x, 0, y32, 0, new int[in], 32);
+      assertArrayEquals(y32, y16, "out=" + out);
+      for (int o = 0; o < out; o++) {
+        float s = bias[o];
+        for (int i = 0; i < in; i++) if (x[i] != 0f) s = Math.fma(x[i], w[o * in + i], s);
+        if (o < d.panels / 2 * 2 * 4 * L) assertEquals(s, y16[o], "out=" + out + " o=" + o + ": the FMA chain in order");
+      }
+    }
+  }
+
+  /** The int8 panel products planned for 32 registers (4-row tiles) and 16 (6-row half-panel tiles) agree bit for bit. */
+  @Test
+  void int8PanelPlansAgreeBitForBit() {
+    SplittableRandom rng = new SplittableRandom(7);
+    int in = 29, out = 4 * L * 2 + 5;
+    int[] codes = new int[out * in];
+    for (int i = 0; i < codes.length; i++) codes[i] = rng.nextInt(255) - 127;
+    Int8Panels q = new Int8Panels(codes, in, out);
+    int stride = Lanes.stride(out);
+    for (int m : new int[] {1, 2, 5, 6, 7, 13, 100}) {
+      float[] x = new float[m * in];
+      for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+      float[] c16 = new float[m * stride], c32 = new float[m * stride];
+      q.gemm(x, in, c16, stride, m, 16);
+      q.gemm(x, in, c32, stride, m, 32);
+      assertArrayEquals(c32, c16, "m=" + m);
+      for (int r = 0; r < m; r++)
+        for (int o = 0; o < out; o++) {
+          float s = 0f;
+          for (int i = 0; i < in; i++) s = Math.fma(x[r * in + i], (float) codes[o * in + i], s);
+          assertEquals(s, c16[r * stride + o], "m=" + m + " row " + r + " out " + o);
+        }
+    }
+  }
 }

@@ -12,12 +12,11 @@ import jdk.incubator.vector.FloatVector;
  * contiguously. Both call shapes read the panels front to back:
  *
  * <ul>
- *   <li>batch 1 broadcasts x[i] and multiplies it into 16 accumulators (four panels side by side), so the
- *       weights stream once through the core with no horizontal sums; inputs that are exactly zero
+ *   <li>batch 1 broadcasts x[i] and multiplies it into the accumulators of four panels side by side
+ *       (two where the CPU has 16 vector registers), so the weights stream once through the core with no horizontal sums; inputs that are exactly zero
  *       (half of a ReLU layer's) are skipped through a compacted index list, which changes no result
  *       since they would add 0·w;
- *   <li>batches run a blocked GEMM: the register tiles of {@link Tiles} (6 rows × 4 vectors, 24
- *       accumulators) over one panel, the panel staying in L1/L2 while all rows pass over it.
+ *   <li>batches run a blocked GEMM: the register tiles of {@link Tiles} over one panel, the panel staying in L1/L2 while all rows pass over it.
  * </ul>
  *
  * floor = 0 fuses a following ReLU; −∞ means none.
@@ -94,14 +93,56 @@ public final class Dense implements Step {
    * y = W x + b for one row. The nonzero inputs are listed first (in scratch), so the multiply loop has no data-dependent branch.
    */
   void gemv(float[] x, int xo, float[] y, int yo, int[] idx) {
+    gemv(x, xo, y, yo, idx, Lanes.REGISTERS);
+  }
+
+  /**
+   * {@link #gemv(float[], int, float[], int, int[])} planned for {@code registers} vector registers:
+   * four panels a pass (16 accumulators) with 32, two (8) with 16, where 16 accumulators and the
+   * broadcast input would spill; a 256×256 layer took 2.4–2.5 µs against 3.0–3.5 µs for the spilling
+   * plan on the AVX2 development machine (alternated runs). Each output is the same chain of FMAs from
+   * its bias in either plan, so the answers are equal bit for bit ({@code DenseTest}).
+   */
+  void gemv(float[] x, int xo, float[] y, int yo, int[] idx, int registers) {
     int nz = 0;
     for (int i = 0; i < in; i++) {
       idx[nz] = i;
       nz += x[xo + i] != 0f ? 1 : 0;
     }
     int p = 0;
-    for (; p + 4 <= panels; p += 4) gemv4(x, xo, y, yo, p, idx, nz);
+    if (registers >= 32) for (; p + 4 <= panels; p += 4) gemv4(x, xo, y, yo, p, idx, nz);
+    for (; p + 2 <= panels; p += 2) gemv2(x, xo, y, yo, p, idx, nz);
     for (; p < panels; p++) gemv1(x, xo, y, yo, p, idx, nz);
+  }
+
+  private void gemv2(float[] x, int xo, float[] y, int yo, int p, int[] idx, int nz) {
+    int stride = in * ROW, w0 = p * stride, w1 = w0 + stride;
+    int b = p * ROW;
+    FloatVector a0 = FloatVector.fromArray(S, bias, b), a1 = FloatVector.fromArray(S, bias, b + L);
+    FloatVector a2 = FloatVector.fromArray(S, bias, b + 2 * L), a3 = FloatVector.fromArray(S, bias, b + 3 * L);
+    FloatVector c0 = FloatVector.fromArray(S, bias, b + ROW), c1 = FloatVector.fromArray(S, bias, b + ROW + L);
+    FloatVector c2 = FloatVector.fromArray(S, bias, b + ROW + 2 * L), c3 = FloatVector.fromArray(S, bias, b + ROW + 3 * L);
+    for (int k = 0; k < nz; k++) {
+      int i = idx[k], o = i * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
+      a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
+      a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
+      a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);
+      a3 = v.fma(FloatVector.fromArray(S, w, w0 + o + 3 * L), a3);
+      c0 = v.fma(FloatVector.fromArray(S, w, w1 + o), c0);
+      c1 = v.fma(FloatVector.fromArray(S, w, w1 + o + L), c1);
+      c2 = v.fma(FloatVector.fromArray(S, w, w1 + o + 2 * L), c2);
+      c3 = v.fma(FloatVector.fromArray(S, w, w1 + o + 3 * L), c3);
+    }
+    int t = yo + p * ROW;
+    a0.max(floor).intoArray(y, t);
+    a1.max(floor).intoArray(y, t + L);
+    a2.max(floor).intoArray(y, t + 2 * L);
+    a3.max(floor).intoArray(y, t + 3 * L);
+    c0.max(floor).intoArray(y, t + ROW);
+    c1.max(floor).intoArray(y, t + ROW + L);
+    c2.max(floor).intoArray(y, t + ROW + 2 * L);
+    c3.max(floor).intoArray(y, t + ROW + 3 * L);
   }
 
   private void gemv4(float[] x, int xo, float[] y, int yo, int p, int[] idx, int nz) {

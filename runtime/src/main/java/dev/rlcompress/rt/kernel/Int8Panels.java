@@ -92,13 +92,72 @@ final class Int8Panels {
     a3.intoArray(acc, t + 3 * L);
   }
 
-  /** Accumulators of a batch of rows (x rows of stride xs, acc rows of stride as): 4-row tiles per panel. */
+  /** Accumulators of a batch of rows (x rows of stride xs, acc rows of stride as): row tiles per panel. */
   void gemm(float[] x, int xs, float[] acc, int as, int batch) {
+    gemm(x, xs, acc, as, batch, Lanes.REGISTERS);
+  }
+
+  /**
+   * {@link #gemm(float[], int, float[], int, int)} planned for {@code registers} vector registers: 4-row
+   * tiles over a whole panel (16 accumulators, 4 widened weight vectors) with 32; with 16, where those
+   * spill, 6-row tiles over half a panel (12 accumulators, 2 weight vectors), which also widen each
+   * weight vector once for six rows instead of four. Every accumulator is the same in-order chain in
+   * both plans.
+   */
+  void gemm(float[] x, int xs, float[] acc, int as, int batch, int registers) {
     for (int p = 0; p < panels; p++) {
       int r = 0;
-      for (; r + 4 <= batch; r += 4) tile4(x, xs, acc, as, r, p);
+      if (registers >= 32) {
+        for (; r + 4 <= batch; r += 4) tile4(x, xs, acc, as, r, p);
+      } else {
+        for (; r + 6 <= batch; r += 6) {
+          tile6x2(x, xs, acc, as, r, p, 0);
+          tile6x2(x, xs, acc, as, r, p, 2 * L);
+        }
+      }
       for (; r < batch; r++) row1(x, r * xs, acc, r * as, p);
     }
+  }
+
+  /** Rows r … r+5 against the two vectors of panel p from lane offset {@code h}. */
+  private void tile6x2(float[] x, int xs, float[] acc, int as, int r, int p, int h) {
+    int x0 = r * xs;
+    FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (int i = 0, o = p * in * ROW + h; i < in; i++, o += ROW) {
+      FloatVector b0 = wv(o), b1 = wv(o + L);
+      FloatVector v = FloatVector.broadcast(S, x[x0 + i]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, x[x0 + xs + i]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, x[x0 + 2 * xs + i]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, x[x0 + 3 * xs + i]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+      v = FloatVector.broadcast(S, x[x0 + 4 * xs + i]);
+      c40 = v.fma(b0, c40);
+      c41 = v.fma(b1, c41);
+      v = FloatVector.broadcast(S, x[x0 + 5 * xs + i]);
+      c50 = v.fma(b0, c50);
+      c51 = v.fma(b1, c51);
+    }
+    int t = r * as + p * ROW + h;
+    c00.intoArray(acc, t);
+    c01.intoArray(acc, t + L);
+    c10.intoArray(acc, t + as);
+    c11.intoArray(acc, t + as + L);
+    c20.intoArray(acc, t + 2 * as);
+    c21.intoArray(acc, t + 2 * as + L);
+    c30.intoArray(acc, t + 3 * as);
+    c31.intoArray(acc, t + 3 * as + L);
+    c40.intoArray(acc, t + 4 * as);
+    c41.intoArray(acc, t + 4 * as + L);
+    c50.intoArray(acc, t + 5 * as);
+    c51.intoArray(acc, t + 5 * as + L);
   }
 
   private void tile4(float[] x, int xs, float[] acc, int as, int r, int p) {
