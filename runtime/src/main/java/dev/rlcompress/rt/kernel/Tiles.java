@@ -11,7 +11,7 @@ import jdk.incubator.vector.FloatVector;
  * columns, in outer-product form. Each step of the sum broadcasts one element of A per row and multiplies
  * it into four vectors of one row of B, so there are no horizontal sums; 6 rows keep 24 accumulators
  * live (AVX-512 has 32 registers), 4 rows 16, and 1 row serves batch 1 and the edges. With 16
- * registers ({@link Lanes#REGISTERS}: AVX2) the block runs as two halves of 6×2 tiles instead. Every
+ * registers ({@link Lanes#REGISTERS}: AVX2) the block runs as two halves of 6×2 and 4×2 tiles instead. Every
  * tile computes each output as the same chain of FMAs over k from its bias, so the choice of tile
  * never changes a result.
  *
@@ -73,10 +73,11 @@ public final class Tiles {
   /** {@link #rows(Product, int, int, int)} with the tiles planned for {@code registers} vector registers. */
   static void rows(Product p, int m, int b0, int col, int registers) {
     int ar = p.aRow, cs = p.cStride;
-    if (registers < 32) { // 16 registers: two halves of two vectors, 6×2 tiles (12 accumulators)
+    if (registers < 32) { // 16 registers: two halves of two vectors, 6×2 tiles (12 accumulators), 4×2 for the edge
       for (int h = 0; h < 4 * L; h += 2 * L) {
         int i = 0;
         for (; i + 6 <= m; i += 6) tile6x2(p, i * ar, b0 + h, i * cs + col + h, col + h);
+        for (; i + 4 <= m; i += 4) tile4x2(p, i * ar, b0 + h, i * cs + col + h, col + h);
         for (; i < m; i++) tile1x2(p, i * ar, b0 + h, i * cs + col + h, col + h);
       }
       return;
@@ -137,6 +138,46 @@ public final class Tiles {
     t += cs;
     c50.max(floor).intoArray(c, t);
     c51.max(floor).intoArray(c, t + L);
+  }
+
+  /**
+   * Rows from aAt … +3 × two vectors of columns: the 16-register edge of four or five rows (batch 100 =
+   * 16 tiles of six + 4), which single-row tiles ran at a quarter of the FMA rate, bound by the latency
+   * of their two chains.
+   */
+  private static void tile4x2(Product p, int aAt, int bAt, int cAt, int j) {
+    float[] a = p.a, b = p.b, c = p.c, bias = p.bias;
+    int ar = p.aRow, ac = p.aCol, bs = p.bStride, cs = p.cStride, k = p.k;
+    float floor = p.floor;
+    FloatVector z0 = FloatVector.fromArray(S, bias, j), z1 = FloatVector.fromArray(S, bias, j + L);
+    FloatVector c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1, c30 = z0, c31 = z1;
+    for (int kk = 0, bo = bAt, ao = aAt; kk < k; kk++, bo += bs, ao += ac) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+      FloatVector v = FloatVector.broadcast(S, a[ao]);
+      c00 = v.fma(b0, c00);
+      c01 = v.fma(b1, c01);
+      v = FloatVector.broadcast(S, a[ao + ar]);
+      c10 = v.fma(b0, c10);
+      c11 = v.fma(b1, c11);
+      v = FloatVector.broadcast(S, a[ao + 2 * ar]);
+      c20 = v.fma(b0, c20);
+      c21 = v.fma(b1, c21);
+      v = FloatVector.broadcast(S, a[ao + 3 * ar]);
+      c30 = v.fma(b0, c30);
+      c31 = v.fma(b1, c31);
+    }
+    int t = cAt;
+    c00.max(floor).intoArray(c, t);
+    c01.max(floor).intoArray(c, t + L);
+    t += cs;
+    c10.max(floor).intoArray(c, t);
+    c11.max(floor).intoArray(c, t + L);
+    t += cs;
+    c20.max(floor).intoArray(c, t);
+    c21.max(floor).intoArray(c, t + L);
+    t += cs;
+    c30.max(floor).intoArray(c, t);
+    c31.max(floor).intoArray(c, t + L);
   }
 
   /** The row at aAt × two vectors of columns (the 16-register edge rows). */
