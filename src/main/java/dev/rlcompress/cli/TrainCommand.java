@@ -92,6 +92,11 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** JSON has no NaN: a quantity that is undefined for an update (explained variance of constant returns) is null. */
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
   /** Writes train.json and model.onnx while the run directory is still locked; the summary is built first. */
   private void publish(TrainResult r, String spec, Path model) {
     Map<String, Object> summary = new LinkedHashMap<>();
@@ -122,6 +127,16 @@ final class TrainCommand implements Callable<Integer> {
     episodes.put("step", log.episodeSteps());
     episodes.put("return", log.episodeReturns());
     summary.put("episodes", episodes);
+    // PPO's per-update diagnostics (SB3's train/ metrics), one column per quantity, one row per rollout.
+    if (!log.updates().isEmpty()) {
+      Map<String, Object> updates = new LinkedHashMap<>();
+      updates.put("step", log.updates().stream().mapToLong(TrainingLog.Update::step).toArray());
+      for (int c = 0; c < TrainingLog.Update.COLUMNS.size(); c++) {
+        int col = c;
+        updates.put(TrainingLog.Update.COLUMNS.get(c), log.updates().stream().map(u -> finiteOrNull(u.column(col))).toList());
+      }
+      summary.put("updates", updates);
+    }
     byte[] json = new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(summary)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     OnnxExporter.write(r.model().actionOnly(), model);

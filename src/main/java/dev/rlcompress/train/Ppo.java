@@ -113,6 +113,7 @@ public final class Ppo {
     if (resumed == null) java.util.Arrays.fill(lastStarts, true);
     else for (int e = 0; e < nEnvs; e++) lastStarts[e] = resumed.number("ppo.start." + e) != 0;
     float[][] obs = envs.observations();
+    UpdateStats stats = new UpdateStats();
 
     try (NDManager manager = Torch.newManager()) {
       while (run.step() < total) {
@@ -163,10 +164,11 @@ public final class Ppo {
           for (int from = 0; from < n; from += batchSize) {
             int m = Math.min(batchSize, n - from);
             float[][] grads = gradient(manager, pi, v,
-                Minibatch.of(rollout, perm, from, m), loss.withClip(clip));
-            adam.step(all, grads, lr, maxGradNorm);
+                Minibatch.of(rollout, perm, from, m), loss.withClip(clip), stats);
+            stats.gradient(adam.step(all, grads, lr, maxGradNorm), maxGradNorm);
           }
         }
+        run.updated(stats.finish(run.step(), lr, clip, bValues, ret));
 
         // 4. Evaluation, checkpoint, progress.
         long step = run.step();
@@ -223,7 +225,7 @@ public final class Ppo {
   }
 
   /** Gradient of the PPO loss on one minibatch, for actor then critic parameters. */
-  private static float[][] gradient(NDManager manager, Mlp pi, Mlp v, Minibatch mb, Loss c) {
+  private static float[][] gradient(NDManager manager, Mlp pi, Mlp v, Minibatch mb, Loss c, UpdateStats stats) {
     int m = mb.size(), obsDim = mb.obs().length / m, nActions = mb.onehot().length / m;
     try (NDManager sub = manager.newSubManager()) {
       NDList piT = pi.toTensors(sub, true), vT = v.toTensors(sub, true);
@@ -236,13 +238,17 @@ public final class Ppo {
         NDArray valueLoss = value.sub(retT).square().mean();
         NDArray loss = p.loss().sub(p.entropy().mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef()));
         gc.backward(loss);
+        stats.minibatch(p.loss(), valueLoss, p.entropy(), p.logRatio(), c.clip());
       }
       return concat(Mlp.gradients(piT), Mlp.gradients(vT));
     }
   }
 
-  /** PPO's policy terms on a minibatch: the clipped surrogate loss (to minimise) and the mean entropy. */
-  record PolicyTerms(NDArray loss, NDArray entropy) {}
+  /**
+   * PPO's policy terms on a minibatch: the clipped surrogate loss (to minimise), the mean entropy, and
+   * the samples' log-probability ratios new − old (for {@link UpdateStats}).
+   */
+  record PolicyTerms(NDArray loss, NDArray entropy, NDArray logRatio) {}
 
   /**
    * The clipped surrogate objective (Schulman et al. 2017, eq. 7) as a loss, and the policy's entropy,
@@ -253,11 +259,12 @@ public final class Ppo {
   static PolicyTerms clippedSurrogate(NDArray logits, NDArray onehot, NDArray oldLogp, NDArray adv, double clip) {
     NDArray logpAll = logits.logSoftmax(1);
     NDArray logp = logpAll.mul(onehot).sum(new int[] {1});
-    NDArray ratio = logp.sub(oldLogp).exp();
+    NDArray logRatio = logp.sub(oldLogp);
+    NDArray ratio = logRatio.exp();
     NDArray surr = ratio.mul(adv).minimum(ratio.clip(1 - clip, 1 + clip).mul(adv));
     NDArray policyLoss = surr.mean().neg();
     NDArray entropy = logpAll.exp().mul(logpAll).sum(new int[] {1}).mean().neg();
-    return new PolicyTerms(policyLoss, entropy);
+    return new PolicyTerms(policyLoss, entropy, logRatio);
   }
 
 

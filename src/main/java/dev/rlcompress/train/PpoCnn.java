@@ -170,6 +170,7 @@ public final class PpoCnn {
     Selection selection = run.selection();
     int n = nSteps * nEnvs;
     int[] perm = new int[n];
+    UpdateStats stats = new UpdateStats();
 
     try (NDManager manager = Torch.newManager()) {
       while (run.step() < total) {
@@ -190,9 +191,11 @@ public final class PpoCnn {
             PixelRollouts.Minibatch mb = buf.minibatch(perm, from, Math.min(batchSize, n - from));
             float[] adv = mb.pick(g[0]);
             Ppo.standardize(adv);
-            adam.step(all, gradient(manager, net, buf, mb, new Loss(adv, mb.pick(g[1]), clip, entCoef, vfCoef)), lr, maxGradNorm);
+            float[][] grads = gradient(manager, net, buf, mb, new Loss(adv, mb.pick(g[1]), clip, entCoef, vfCoef), stats);
+            stats.gradient(adam.step(all, grads, lr, maxGradNorm), maxGradNorm);
           }
         }
+        run.updated(stats.finish(run.step(), lr, clip, buf.values[0], g[1]));
         // 4. Evaluation (off by default), checkpoint, progress.
         long step = run.step();
         if (selection.due(step) && buf.evaluate(selection, step, manager, net::policy)) best.copyFrom(net);
@@ -212,7 +215,8 @@ public final class PpoCnn {
   /** A minibatch's targets and the loss coefficients. */
   private record Loss(float[] adv, float[] ret, double clip, double entCoef, double vfCoef) {}
 
-  private static float[][] gradient(NDManager manager, Net net, PixelRollouts buf, PixelRollouts.Minibatch mb, Loss c) {
+  private static float[][] gradient(NDManager manager, Net net, PixelRollouts buf, PixelRollouts.Minibatch mb, Loss c,
+      UpdateStats stats) {
     int m = mb.size();
     try (NDManager sub = manager.newSubManager()) {
       Net.Tensors t = net.tensors(sub, true);
@@ -224,6 +228,7 @@ public final class PpoCnn {
         Ppo.PolicyTerms p = Ppo.clippedSurrogate(net.pi().forward(t.pi(), h), onehot, old, adv, c.clip());
         NDArray valueLoss = net.v().forward(t.v(), h).reshape(m).sub(ret).square().mean();
         gc.backward(p.loss().sub(p.entropy().mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef())));
+        stats.minibatch(p.loss(), valueLoss, p.entropy(), p.logRatio(), c.clip());
       }
       return t.gradients();
     }

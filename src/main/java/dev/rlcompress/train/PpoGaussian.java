@@ -69,6 +69,7 @@ public final class PpoGaussian {
     Rng rng = run.rng();
     Selection selection = run.selection();
     int n = rollouts.n;
+    UpdateStats stats = new UpdateStats();
 
     try (NDManager manager = Torch.newManager()) {
       while (run.step() < total) {
@@ -87,9 +88,10 @@ public final class PpoGaussian {
           Ppo.shuffle(perm, rng);
           for (int from = 0; from < n; from += batchSize) {
             Minibatch mb = Minibatch.of(rollouts, gae, perm, from, Math.min(batchSize, n - from));
-            adam.step(all, gradient(manager, pi, logStd, v, mb, loss), lr, maxGradNorm);
+            stats.gradient(adam.step(all, gradient(manager, pi, logStd, v, mb, loss, stats), lr, maxGradNorm), maxGradNorm);
           }
         }
+        run.updated(stats.finish(run.step(), lr, loss.clip(), rollouts.values, gae[1]));
 
         // 4. Evaluation (mean action, observations normalized as now), checkpoint, progress.
         ac.select(selection, run.step(), rollouts);
@@ -125,7 +127,7 @@ public final class PpoGaussian {
   }
 
   /** Gradient of the PPO loss on one minibatch: actor, log-std, then critic parameters. */
-  private static float[][] gradient(NDManager manager, Mlp pi, float[] logStd, Mlp v, Minibatch mb, Loss c) {
+  private static float[][] gradient(NDManager manager, Mlp pi, float[] logStd, Mlp v, Minibatch mb, Loss c, UpdateStats stats) {
     int m = mb.adv().length, obsDim = mb.obs().length / m, d = logStd.length;
     try (NDManager sub = manager.newSubManager()) {
       NDList piT = pi.toTensors(sub, true), vT = v.toTensors(sub, true);
@@ -134,7 +136,8 @@ public final class PpoGaussian {
       NDArray x = sub.create(mb.obs(), new Shape(m, obsDim)), a = sub.create(mb.actions(), new Shape(m, d));
       NDArray old = sub.create(mb.oldLogProbs()), advT = sub.create(mb.adv()), retT = sub.create(mb.ret());
       try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-        NDArray ratio = GaussianRollouts.logProb(pi.forward(piT, x), ls, a).sub(old).exp();
+        NDArray logRatio = GaussianRollouts.logProb(pi.forward(piT, x), ls, a).sub(old);
+        NDArray ratio = logRatio.exp();
         NDArray surr = ratio.mul(advT).minimum(ratio.clip(1 - c.clip(), 1 + c.clip()).mul(advT));
         NDArray value = v.forward(vT, x).reshape(m);
         if (c.clipVf() > 0) {
@@ -142,9 +145,10 @@ public final class PpoGaussian {
           value = oldV.add(value.sub(oldV).clip(-c.clipVf(), c.clipVf()));
         }
         NDArray valueLoss = value.sub(retT).square().mean();
-        NDArray loss = surr.mean().neg().sub(GaussianRollouts.entropy(ls).mul((float) c.entCoef()))
-            .add(valueLoss.mul((float) c.vfCoef()));
+        NDArray policyLoss = surr.mean().neg(), entropy = GaussianRollouts.entropy(ls);
+        NDArray loss = policyLoss.sub(entropy.mul((float) c.entCoef())).add(valueLoss.mul((float) c.vfCoef()));
         gc.backward(loss);
+        stats.minibatch(policyLoss, valueLoss, entropy, logRatio, c.clip());
       }
       return Ppo.concat(Ppo.concat(Mlp.gradients(piT), new float[][] {ls.getGradient().toFloatArray()}), Mlp.gradients(vT));
     }

@@ -154,6 +154,7 @@ public final class PpoRnd {
     }
     int n = nSteps * nEnvs;
     int[] perm = new int[n];
+    UpdateStats update = new UpdateStats();
     boolean[] noStarts = new boolean[n], noLastStarts = new boolean[nEnvs];
 
     try (NDManager manager = Torch.newManager()) {
@@ -182,9 +183,10 @@ public final class PpoRnd {
             float[] mask = new float[m];
             for (int i = 0; i < m; i++) mask[i] = rng.nextDouble() < proportion ? 1f : 0f;
             Targets targets = new Targets(a, mb.pick(ext[1]), mb.pick(in[1]), mask);
-            adam.step(all, gradient(manager, net, rnd, buf, mb, targets, hp), lr, maxGradNorm);
+            update.gradient(adam.step(all, gradient(manager, net, rnd, buf, mb, targets, hp, update), lr, maxGradNorm), maxGradNorm);
           }
         }
+        run.updated(update.finish(run.step(), lr, hp.dbl("clip_range"), buf.values[0], ext[1]));
         long step = run.step();
         if (selection.due(step) && buf.evaluate(selection, step, manager, net::policy)) best.copyFrom(net);
         if (run.checkpointDue(n))
@@ -205,7 +207,7 @@ public final class PpoRnd {
   private record Targets(float[] adv, float[] retExt, float[] retInt, float[] mask) {}
 
   private static float[][] gradient(NDManager manager, Net net, Rnd rnd, PixelRollouts buf, PixelRollouts.Minibatch mb,
-      Targets g, Hyperparameters hp) {
+      Targets g, Hyperparameters hp, UpdateStats update) {
     int m = mb.size();
     try (NDManager sub = manager.newSubManager()) {
       Net.Tensors t = net.tensors(sub, true);
@@ -223,6 +225,7 @@ public final class PpoRnd {
         NDArray forwardLoss = rnd.predictionError(pt, tt, planes).mul(mask).sum().div(Math.max(chosen, 1f));
         gc.backward(p.loss().sub(p.entropy().mul((float) hp.dbl("ent_coef"))).add(valueLoss.mul((float) hp.dbl("vf_coef")))
             .add(forwardLoss));
+        update.minibatch(p.loss(), valueLoss, p.entropy(), p.logRatio(), hp.dbl("clip_range"));
       }
       return PpoCnn.concat(t.gradients(), ConvNet.gradients(pt));
     }

@@ -187,6 +187,11 @@ public final class TrainingRun implements AutoCloseable {
     log.episode(step, episodeReturn);
   }
 
+  /** Records a PPO update's diagnostics for train.json ({@link UpdateStats}). */
+  public void updated(TrainingLog.Update update) {
+    log.update(update);
+  }
+
   /** Notes where a step took the player, for envs whose info reports it ({@link TrainingLog#visit}). */
   public void visited(Map<String, Double> info) {
     log.visit(info);

@@ -82,6 +82,35 @@ class TrainCliTest {
     CliErrorsTest.assertOneLineError(rlc(concat(base, "--steps", "3000", "--resume", "--seed", "7")), "seed 0 there, 7 here");
   }
 
+  /**
+   * PPO's per-update diagnostics reach train.json, one row per rollout, and survive a resume: a run of
+   * two rollouts resumed for two more reports four, at the steps the rollouts ended, with values in
+   * their ranges (KL ≥ 0, fractions in [0, 1], a two-action entropy in (0, ln 2], explained variance ≤ 1).
+   */
+  @Test
+  void ppoRecordsEachUpdatesDiagnosticsAcrossAResume() throws Exception {
+    Path out = dir.resolve("ppo");
+    String[] base = {"train", "--algo", "ppo", "--env", "CartPole-v1", "--out", out.toString(), "--hp", "eval_freq=0",
+        "--hp", "n_envs=2", "--hp", "n_steps=128", "--hp", "checkpoint_freq=256"};
+    assertEquals(0, rlc(concat(base, "--steps", "512")).code());
+    CliErrorsTest.Outcome o = rlc(concat(base, "--steps", "1024", "--resume"));
+    assertEquals(0, o.code(), o.err());
+    JsonObject u = JsonParser.parseString(Files.readString(out.resolve("train.json"))).getAsJsonObject().getAsJsonObject("updates");
+    var steps = u.getAsJsonArray("step");
+    assertEquals(4, steps.size(), u.toString());
+    for (int i = 0; i < 4; i++) {
+      assertEquals(256L * (i + 1), steps.get(i).getAsLong());
+      double kl = u.getAsJsonArray("approx_kl").get(i).getAsDouble(), clip = u.getAsJsonArray("clip_fraction").get(i).getAsDouble();
+      double entropy = u.getAsJsonArray("entropy").get(i).getAsDouble(), ev = u.getAsJsonArray("explained_variance").get(i).getAsDouble();
+      assertTrue(kl > 0 && kl < 1, "approx_kl " + kl);
+      assertTrue(clip >= 0 && clip <= 1, "clip_fraction " + clip);
+      assertTrue(entropy > 0 && entropy <= Math.log(2) + 1e-6, "entropy " + entropy);
+      assertTrue(ev <= 1, "explained_variance " + ev);
+      assertTrue(u.getAsJsonArray("grad_norm").get(i).getAsDouble() > 0);
+      assertTrue(u.getAsJsonArray("learning_rate").get(i).getAsDouble() > 0);
+    }
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, r, a.length, b.length);

@@ -64,6 +64,10 @@ class PixelTrainingTest {
     assertEquals(256, resumed.resumedFrom(), "resumed at the last checkpoint");
     assertEquals(512, resumed.steps(), "2,048 frames in all, across the resume");
     assertTrue(maxWeightChange(resumed.model(), m) > 1e-5, "the resumed run went on learning");
+    assertEquals(java.util.List.of(128L, 256L, 384L, 512L), resumed.log().updates().stream().map(TrainingLog.Update::step).toList(),
+        "one update record per rollout, the first run's restored from the checkpoint");
+    for (TrainingLog.Update u : resumed.log().updates())
+      assertTrue(u.approxKl() > 0 && u.entropy() > 0 && u.entropy() <= Math.log(4) + 1e-6 && u.gradNorm() > 0, u.toString());
     assertRunsOnRawFrames(resumed.model(), "ppo");
   }
 
@@ -86,6 +90,9 @@ class PixelTrainingTest {
     assertEquals(160, resumed.resumedFrom());
     assertEquals(224, resumed.steps(), "one more rollout; the observation statistics came from the checkpoint, not new random steps");
     assertTrue(resumed.log().cells() >= first.log().cells(), "the visited positions were restored from the checkpoint");
+    assertEquals(java.util.List.of(96L, 160L, 224L), resumed.log().updates().stream().map(TrainingLog.Update::step).toList(),
+        "one update record per rollout (32 random steps, then rollouts of 64)");
+    for (TrainingLog.Update u : resumed.log().updates()) assertTrue(u.approxKl() >= 0 && u.entropy() > 0, u.toString());
     assertRunsOnRawFrames(resumed.model(), "rnd");
   }
 }
