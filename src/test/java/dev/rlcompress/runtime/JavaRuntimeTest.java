@@ -130,11 +130,18 @@ class JavaRuntimeTest {
     }
   }
 
-  /** Below the measured crossover density the sparse kernel runs, from dense or sparse storage alike. */
+  /**
+   * Below the measured crossover density the sparse kernel runs, from dense or sparse storage alike: the
+   * DQN with only its 256×256 layer pruned to 3% (every neuron still fed and read, so none is removed).
+   */
   @Test
   void verySparseLayersRunTheSparseKernel() {
-    PolicyModel sparse = dev.rlcompress.compress.prune.PruneMethod.parse("l1-unstructured", dev.rlcompress.model.Part.ALL, false, 0)
-        .prune(dqn, 0.97);
+    PolicyModel sparse = dqn.mapLayers((id, l) -> {
+      if (!(l instanceof dev.rlcompress.model.Layer.Linear lin) || lin.in() != 256 || lin.out() != 256) return l;
+      float[] w = lin.weight().clone();
+      for (int i = 0; i < w.length; i++) if (Math.floorMod(i * 2654435761L, 33) != 0) w[i] = 0f;
+      return new dev.rlcompress.model.Layer.Linear(lin.in(), lin.out(), w, lin.bias());
+    });
     ModelProto dense = OnnxExporter.toProto(sparse);
     for (ModelProto p : List.of(dense, dev.rlcompress.onnx.SparseStorage.toSparse(dense, 0.5))) {
       RlcPolicy rt = load(p, "97%");
@@ -142,6 +149,31 @@ class JavaRuntimeTest {
       checkFloat("97% sparse", sparse, run(rt, states, 1));
       checkFloat("97% sparse batch 100", sparse, run(rt, states, 100));
     }
+  }
+
+  /**
+   * Unstructured pruning leaves hidden neurons fed by no weight (their output a constant) or read by
+   * none; the runtime removes them at load, folding the constants into the next bias. At 90% per layer
+   * the DQN's plan shrinks (the 256×256 layer to a fraction of its size) and the policy still computes
+   * what the pruned model does, to float rounding, at batch 1 and 100; with tanh between the layers
+   * (PPO), the folded constants are tanh(bias).
+   */
+  @Test
+  void neuronsThatCannotChangeTheOutputAreRemoved() throws Exception {
+    var prune = dev.rlcompress.compress.prune.PruneMethod.parse("l1-unstructured", dev.rlcompress.model.Part.ALL, false, 0);
+    PolicyModel ppo = OnnxImporter.read(Path.of(System.getProperty("rlc.home"), "docs/results/models", "ppo-lunarlander-v3.onnx")).actionOnly();
+    for (PolicyModel m : List.of(prune.prune(dqn, 0.9), prune.prune(ppo, 0.9))) {
+      RlcPolicy rt = load(OnnxExporter.toProto(m), "90%");
+      List<String> plan = rt.describe();
+      int hidden = m.heads().getFirst().layers().stream().filter(l -> l instanceof dev.rlcompress.model.Layer.Linear).findFirst()
+          .map(l -> ((dev.rlcompress.model.Layer.Linear) l).out()).orElseThrow();
+      assertTrue(plan.getFirst().startsWith("dense 8x") && !plan.getFirst().startsWith("dense 8x" + hidden + " "),
+          "the first layer lost its unfed neurons: " + plan);
+      checkFloat("90% pruned", m, run(rt, states, 1));
+      checkFloat("90% pruned batch 100", m, run(rt, states, 100));
+    }
+    RlcPolicy unpruned = load(OnnxExporter.toProto(dqn), "fp32");
+    assertEquals("dense 256x256 fp32 panels +relu", unpruned.describe().get(1), "a dense network keeps every neuron");
   }
 
   @Test

@@ -35,7 +35,9 @@ import java.util.Set;
  *       Div / Clip normalization, Cast to and from fp16.
  * </ul>
  *
- * Anything else is refused with the operator's name: a graph that compiles is computed as written.
+ * Anything else is refused with the operator's name: a graph that compiles is computed as written,
+ * except that hidden neurons which cannot change the output (fed by no weight, or read by none, as
+ * unstructured pruning leaves them) are removed from float layers ({@link NeuronElimination}).
  */
 final class Compiler {
   private final Onnx.Graph g;
@@ -91,7 +93,9 @@ final class Compiler {
       x = step(n, x);
     }
     if (steps.isEmpty()) steps.add(new Elementwise(width(), List.of()));
-    return new Result(List.copyOf(steps), inputShape, width(), output);
+    List<Step> planned = new ArrayList<>();
+    for (Step s : NeuronElimination.apply(steps)) planned.add(s instanceof NeuronElimination.FloatLayer f ? floatKernel(f) : s);
+    return new Result(List.copyOf(planned), inputShape, width(), output);
   }
 
   private int width() {
@@ -319,10 +323,15 @@ final class Compiler {
   private Step denseLayer(Weights w, float[] bias, int in, boolean relu) {
     float floor = relu ? 0f : Float.NEGATIVE_INFINITY;
     if (binary(w)) return new Binary(w.codes, w.scales, bias, in, w.out, floor);
+    return new NeuronElimination.FloatLayer(w.dense, bias, in, w.out, floor); // a kernel once the neurons it cannot use are gone
+  }
+
+  /** The kernel for a float layer: sparse by column below the measured crossover density, dense panels or row dots otherwise. */
+  private static Step floatKernel(NeuronElimination.FloatLayer f) {
     long nnz = 0;
-    for (float v : w.dense) if (v != 0f) nnz++;
-    if (Sparse.preferred(nnz, in, w.out)) return new Sparse(w.dense, bias, in, w.out, floor);
-    return Dense.of(w.dense, bias, in, w.out, floor);
+    for (float v : f.weight()) if (v != 0f) nnz++;
+    if (Sparse.preferred(nnz, f.in(), f.out())) return new Sparse(f.weight(), f.bias(), f.in(), f.out(), f.floor());
+    return Dense.of(f.weight(), f.bias(), f.in(), f.out(), f.floor());
   }
 
   private static float[] transpose(float[] v, int rows, int cols) {

@@ -53,6 +53,11 @@ public final class Elementwise implements Step {
     this.ops = List.copyOf(ops);
   }
 
+  /** The operations, in order. */
+  public List<Op> ops() {
+    return ops;
+  }
+
   /** This run with {@code op} appended. */
   public Elementwise then(Op op) {
     List<Op> l = new ArrayList<>(ops);
