@@ -87,4 +87,31 @@ class TilesTest {
         }
     }
   }
+
+  /** An int8 layer of at most one vector of outputs keeps its codes as rows; its integer sums are exact whatever the order. */
+  @Test
+  void int8RowDotsAreExactIntegerSums() {
+    SplittableRandom rng = new SplittableRandom(8);
+    int in = 37;
+    for (int out : new int[] {1, 3, 4, L}) {
+      int[] codes = new int[out * in];
+      for (int i = 0; i < codes.length; i++) codes[i] = rng.nextInt(255) - 127;
+      Int8Panels q = new Int8Panels(codes, in, out);
+      assertEquals(true, q.rows, "out=" + out);
+      int xs = Lanes.stride(in), as = Lanes.stride(out);
+      for (int m : new int[] {1, 7}) {
+        float[] x = new float[m * xs], acc = new float[m * as];
+        java.util.Arrays.fill(acc, Float.NaN);
+        for (int r = 0; r < m; r++) for (int i = 0; i < in; i++) x[r * xs + i] = rng.nextInt(511) - 255;
+        if (m == 1) q.gemv(x, 0, acc, 0, new int[xs]);
+        else q.gemm(x, xs, acc, as, m, Lanes.REGISTERS);
+        for (int r = 0; r < m; r++)
+          for (int o = 0; o < as; o++) {
+            long sum = 0;
+            if (o < out) for (int i = 0; i < in; i++) sum += (long) x[r * xs + i] * codes[o * in + i];
+            assertEquals((float) sum, acc[r * as + o], "out=" + out + " m=" + m + " row " + r + " output " + o);
+          }
+      }
+    }
+  }
 }

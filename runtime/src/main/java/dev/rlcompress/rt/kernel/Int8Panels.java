@@ -21,17 +21,55 @@ final class Int8Panels {
   static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
 
   final int in, out, panels;
-  final byte[] w; // [panel][in][ROW]
+  /**
+   * Whether the codes are kept as rows [out][k] (k: in rounded up to whole vectors) for dot products,
+   * as {@link RowDot} does for floats: a layer of at most one vector of outputs (Q-values, logits),
+   * which panels would pad to four vectors. The DQN's 256→4 layer streamed 8 times its codes that way.
+   */
+  final boolean rows;
+  final int k;
+  final byte[] w; // panels: [panel][in][ROW]; rows: [out][k]
 
   Int8Panels(int[] codes, int in, int out) {
     this.in = in;
     this.out = out;
     this.panels = (out + ROW - 1) / ROW;
+    this.rows = out <= L;
+    this.k = Lanes.roundUp(in, L);
+    if (rows) {
+      this.w = new byte[out * k];
+      for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) w[o * k + i] = (byte) codes[o * in + i];
+      return;
+    }
     this.w = new byte[panels * in * ROW];
     for (int o = 0; o < out; o++) {
       int base = (o / ROW) * in * ROW + o % ROW;
       for (int i = 0; i < in; i++) w[base + i * ROW] = (byte) codes[o * in + i];
     }
+  }
+
+  /**
+   * Row dot products of one row: acc[o] = Σ_i x[i]·W[o][i], two outputs at a time, lanes reduced at the
+   * end (integer sums below 2^24 are exact in any order), the padding after {@code out} zeroed.
+   */
+  private void dotRow(float[] x, int xo, float[] acc, int ao) {
+    int o = 0;
+    for (; o + 2 <= out; o += 2) {
+      FloatVector s0 = FloatVector.zero(S), s1 = s0;
+      for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L) {
+        FloatVector v = FloatVector.fromArray(S, x, xo + kk);
+        s0 = v.fma(wv(w0), s0);
+        s1 = v.fma(wv(w0 + k), s1);
+      }
+      acc[ao + o] = s0.reduceLanes(VectorOperators.ADD);
+      acc[ao + o + 1] = s1.reduceLanes(VectorOperators.ADD);
+    }
+    if (o < out) {
+      FloatVector s0 = FloatVector.zero(S);
+      for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L) s0 = FloatVector.fromArray(S, x, xo + kk).fma(wv(w0), s0);
+      acc[ao + o] = s0.reduceLanes(VectorOperators.ADD);
+    }
+    java.util.Arrays.fill(acc, ao + out, ao + Lanes.stride(out), 0f);
   }
 
   private FloatVector wv(int at) {
@@ -40,6 +78,10 @@ final class Int8Panels {
 
   /** Accumulators of one row: acc[o] = Σ_i x[i]·W[o][i], skipping zero inputs (listed in {@code idx}). */
   void gemv(float[] x, int xo, float[] acc, int ao, int[] idx) {
+    if (rows) {
+      dotRow(x, xo, acc, ao);
+      return;
+    }
     int nz = 0;
     for (int i = 0; i < in; i++) {
       idx[nz] = i;
@@ -105,6 +147,10 @@ final class Int8Panels {
    * both plans.
    */
   void gemm(float[] x, int xs, float[] acc, int as, int batch, int registers) {
+    if (rows) {
+      for (int r = 0; r < batch; r++) dotRow(x, r * xs, acc, r * as);
+      return;
+    }
     for (int p = 0; p < panels; p++) {
       int r = 0;
       if (registers >= 32) {
