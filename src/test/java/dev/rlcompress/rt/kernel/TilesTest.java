@@ -39,6 +39,29 @@ class TilesTest {
     }
   }
 
+  /** B as one packed panel (rows 4L floats apart, A contiguous in k): the 16-register plan's packed tile agrees too. */
+  @Test
+  void packedPanelTilesAgreeBitForBit() {
+    SplittableRandom rng = new SplittableRandom(9);
+    int n = Lanes.ROW, k = 41;
+    for (int m : new int[] {6, 7, 12, 100}) {
+      float[] a = new float[m * k], b = new float[k * n], bias = new float[n];
+      for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian();
+      for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
+      for (int i = 0; i < n; i++) bias[i] = (float) rng.nextGaussian();
+      float[] c16 = new float[m * n], c32 = new float[m * n];
+      Tiles.rows(new Tiles.Product().a(a, k, 1).b(b, n, k).c(c16, n, bias, Float.NEGATIVE_INFINITY), m, 0, 0, 16);
+      Tiles.rows(new Tiles.Product().a(a, k, 1).b(b, n, k).c(c32, n, bias, Float.NEGATIVE_INFINITY), m, 0, 0, 32);
+      assertArrayEquals(c32, c16, "m=" + m);
+      for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++) {
+          float s = bias[j];
+          for (int kk = 0; kk < k; kk++) s = Math.fma(a[i * k + kk], b[kk * n + j], s);
+          assertEquals(s, c16[i * n + j], "m=" + m + " row " + i + " col " + j);
+        }
+    }
+  }
+
   /** The batch-1 dense plans (four panels a pass for 32 registers, two for 16) give the same y bit for bit. */
   @Test
   void denseBatchOnePlansAgreeBitForBit() {

@@ -25,10 +25,14 @@ final class Int8Panels {
    * Whether the codes are kept as rows [out][k] (k: in rounded up to whole vectors) for dot products,
    * as {@link RowDot} does for floats: a layer of at most one vector of outputs (Q-values, logits),
    * which panels would pad to four vectors. The DQN's 256→4 layer streamed 8 times its codes that way.
+   * Such a layer is small, so its codes are held as (integer-valued) floats: no widening in the loop,
+   * and no byte-to-float conversion, which C2 failed to intrinsify there in some JVM profiles (boxing
+   * every vector: {@code JavaRuntimeTest.steadyStateCallsAllocateNothing} after other tests).
    */
   final boolean rows;
   final int k;
-  final byte[] w; // panels: [panel][in][ROW]; rows: [out][k]
+  final byte[] w; // panels: [panel][in][ROW]
+  final float[] wRows; // rows: [out][k]
 
   Int8Panels(int[] codes, int in, int out) {
     this.in = in;
@@ -37,10 +41,12 @@ final class Int8Panels {
     this.rows = out <= L;
     this.k = Lanes.roundUp(in, L);
     if (rows) {
-      this.w = new byte[out * k];
-      for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) w[o * k + i] = (byte) codes[o * in + i];
+      this.w = new byte[0];
+      this.wRows = new float[out * k];
+      for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wRows[o * k + i] = codes[o * in + i];
       return;
     }
+    this.wRows = new float[0];
     this.w = new byte[panels * in * ROW];
     for (int o = 0; o < out; o++) {
       int base = (o / ROW) * in * ROW + o % ROW;
@@ -58,15 +64,15 @@ final class Int8Panels {
       FloatVector s0 = FloatVector.zero(S), s1 = s0;
       for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L) {
         FloatVector v = FloatVector.fromArray(S, x, xo + kk);
-        s0 = v.fma(wv(w0), s0);
-        s1 = v.fma(wv(w0 + k), s1);
+        s0 = v.fma(FloatVector.fromArray(S, wRows, w0), s0);
+        s1 = v.fma(FloatVector.fromArray(S, wRows, w0 + k), s1);
       }
       acc[ao + o] = s0.reduceLanes(VectorOperators.ADD);
       acc[ao + o + 1] = s1.reduceLanes(VectorOperators.ADD);
     }
     if (o < out) {
       FloatVector s0 = FloatVector.zero(S);
-      for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L) s0 = FloatVector.fromArray(S, x, xo + kk).fma(wv(w0), s0);
+      for (int kk = 0, w0 = o * k; kk < k; kk += L, w0 += L) s0 = FloatVector.fromArray(S, x, xo + kk).fma(FloatVector.fromArray(S, wRows, w0), s0);
       acc[ao + o] = s0.reduceLanes(VectorOperators.ADD);
     }
     java.util.Arrays.fill(acc, ao + out, ao + Lanes.stride(out), 0f);
