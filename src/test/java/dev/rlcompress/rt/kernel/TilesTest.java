@@ -62,16 +62,21 @@ class TilesTest {
     }
   }
 
-  /** The batch-1 dense plans (four panels a pass for 32 registers, two for 16) give the same y bit for bit. */
+  /**
+   * The batch-1 dense plans (four panels a pass for 32 registers, two for 16) give the same y bit for
+   * bit, and the same as the FMA chain in input order, whether the inputs are read through the list of
+   * nonzeros (half of them zero) or all read (one in ten zero: 0·w adds nothing).
+   */
   @Test
   void denseBatchOnePlansAgreeBitForBit() {
     SplittableRandom rng = new SplittableRandom(6);
+    for (int zeroOneIn : new int[] {2, 10})
     for (int out : new int[] {4 * L * 3, 4 * L * 8, 4 * L * 5 + 3}) {
       int in = 45;
       float[] w = new float[out * in], bias = new float[out], x = new float[in];
       for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
       for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
-      for (int i = 0; i < in; i++) x[i] = rng.nextBoolean() ? (float) rng.nextGaussian() : 0f;
+      for (int i = 0; i < in; i++) x[i] = rng.nextInt(zeroOneIn) != 0 ? (float) rng.nextGaussian() : 0f;
       Dense d = new Dense(w, bias, in, out, Float.NEGATIVE_INFINITY);
       int stride = Lanes.stride(out);
       float[] y16 = new float[stride], y32 = new float[stride];
@@ -84,6 +89,18 @@ class TilesTest {
         if (o < d.panels / 2 * 2 * 4 * L) assertEquals(s, y16[o], "out=" + out + " o=" + o + ": the FMA chain in order");
       }
     }
+  }
+
+  /** Zero inputs are listed for skipping only where at least a quarter are zero. */
+  @Test
+  void nonzerosAreListedWhereSkippingPays() {
+    float[] x = new float[40];
+    int[] idx = new int[40];
+    for (int i = 0; i < 40; i++) x[i] = i % 5 == 0 ? 0f : i; // 8 of 40 zero: read them all
+    assertEquals(-1, Lanes.listNonzeros(x, 0, 40, idx));
+    for (int i = 0; i < 40; i++) x[i] = i % 4 == 1 ? 0f : i; // 10 of 40 (x[0] = 0 too: 11)
+    assertEquals(29, Lanes.listNonzeros(x, 0, 40, idx));
+    for (int k = 0, i = 0; i < 40; i++) if (x[i] != 0f) assertEquals(i, idx[k++]);
   }
 
   /** The int8 panel products planned for 32 registers (4-row tiles) and 16 (6-row half-panel tiles) agree bit for bit. */

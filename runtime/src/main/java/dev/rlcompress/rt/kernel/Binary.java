@@ -6,9 +6,9 @@ import static dev.rlcompress.rt.kernel.Lanes.S;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Binary-weight fully connected layer, W[o][i] = ±α[o]: the signs kept as ±1 int8 codes in the panels
- * of {@link Int8Panels} (a quarter of fp32; a masked-add kernel over one bit per weight measured
- * slower than widening bytes on the development machine), then y = α·Σ ±x + b.
+ * Binary-weight fully connected layer, W[o][i] = ±α[o]: the signs kept as ±1 codes in the panels of
+ * {@link Int8Panels} (held as floats, as its Javadoc explains; a masked-add kernel over one bit per
+ * weight measured slower than widening bytes on the development machine), then y = α·Σ ±x + b.
  */
 public final class Binary extends Int8Layer {
   private final float[] alpha, bias; // padded to the output stride

@@ -13,9 +13,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <ul>
  *   <li>batch 1 broadcasts x[i] and multiplies it into the accumulators of four panels side by side
- *       (two where the CPU has 16 vector registers), so the weights stream once through the core with no horizontal sums; inputs that are exactly zero
- *       (half of a ReLU layer's) are skipped through a compacted index list, which changes no result
- *       since they would add 0·w;
+ *       (two where the CPU has 16 vector registers), so the weights stream once through the core with no horizontal sums; where at least a
+ *       quarter of the inputs are exactly zero (half of a ReLU layer's) they are skipped through a
+ *       compacted index list ({@link Lanes#listNonzeros}), which changes no result since they would add 0·w;
  *   <li>batches run a blocked GEMM: the register tiles of {@link Tiles} over one panel, the panel staying in L1/L2 while all rows pass over it.
  * </ul>
  *
@@ -104,15 +104,13 @@ public final class Dense implements Step {
    * its bias in either plan, so the answers are equal bit for bit ({@code DenseTest}).
    */
   void gemv(float[] x, int xo, float[] y, int yo, int[] idx, int registers) {
-    int nz = 0;
-    for (int i = 0; i < in; i++) {
-      idx[nz] = i;
-      nz += x[xo + i] != 0f ? 1 : 0;
-    }
+    int listed = Lanes.listNonzeros(x, xo, in, idx);
+    int[] list = listed < 0 ? null : idx;
+    int nz = listed < 0 ? in : listed;
     int p = 0;
-    if (registers >= 32) for (; p + 4 <= panels; p += 4) gemv4(x, xo, y, yo, p, idx, nz);
-    for (; p + 2 <= panels; p += 2) gemv2(x, xo, y, yo, p, idx, nz);
-    for (; p < panels; p++) gemv1(x, xo, y, yo, p, idx, nz);
+    if (registers >= 32) for (; p + 4 <= panels; p += 4) gemv4(x, xo, y, yo, p, list, nz);
+    for (; p + 2 <= panels; p += 2) gemv2(x, xo, y, yo, p, list, nz);
+    for (; p < panels; p++) gemv1(x, xo, y, yo, p, list, nz);
   }
 
   private void gemv2(float[] x, int xo, float[] y, int yo, int p, int[] idx, int nz) {
@@ -123,7 +121,7 @@ public final class Dense implements Step {
     FloatVector c0 = FloatVector.fromArray(S, bias, b + ROW), c1 = FloatVector.fromArray(S, bias, b + ROW + L);
     FloatVector c2 = FloatVector.fromArray(S, bias, b + ROW + 2 * L), c3 = FloatVector.fromArray(S, bias, b + ROW + 3 * L);
     for (int k = 0; k < nz; k++) {
-      int i = idx[k], o = i * ROW;
+      int i = idx == null ? k : idx[k], o = i * ROW; // idx null: all inputs (C2 unswitches the loop)
       FloatVector v = FloatVector.broadcast(S, x[xo + i]);
       a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
       a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
@@ -157,7 +155,7 @@ public final class Dense implements Step {
     FloatVector e0 = FloatVector.fromArray(S, bias, b + 3 * ROW), e1 = FloatVector.fromArray(S, bias, b + 3 * ROW + L);
     FloatVector e2 = FloatVector.fromArray(S, bias, b + 3 * ROW + 2 * L), e3 = FloatVector.fromArray(S, bias, b + 3 * ROW + 3 * L);
     for (int k = 0; k < nz; k++) {
-      int i = idx[k], o = i * ROW;
+      int i = idx == null ? k : idx[k], o = i * ROW; // idx null: all inputs (C2 unswitches the loop)
       FloatVector v = FloatVector.broadcast(S, x[xo + i]);
       a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
       a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
@@ -203,8 +201,8 @@ public final class Dense implements Step {
     FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
     int k = 0;
     for (; k + 2 <= nz; k += 2) {
-      int o = idx[k] * ROW, q = idx[k + 1] * ROW;
-      FloatVector v = FloatVector.broadcast(S, x[xo + idx[k]]), u = FloatVector.broadcast(S, x[xo + idx[k + 1]]);
+      int i = idx == null ? k : idx[k], j = idx == null ? k + 1 : idx[k + 1], o = i * ROW, q = j * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]), u = FloatVector.broadcast(S, x[xo + j]);
       a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
       a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
       a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);
@@ -215,8 +213,8 @@ public final class Dense implements Step {
       c3 = u.fma(FloatVector.fromArray(S, w, w0 + q + 3 * L), c3);
     }
     if (k < nz) {
-      int o = idx[k] * ROW;
-      FloatVector v = FloatVector.broadcast(S, x[xo + idx[k]]);
+      int i = idx == null ? k : idx[k], o = i * ROW;
+      FloatVector v = FloatVector.broadcast(S, x[xo + i]);
       a0 = v.fma(FloatVector.fromArray(S, w, w0 + o), a0);
       a1 = v.fma(FloatVector.fromArray(S, w, w0 + o + L), a1);
       a2 = v.fma(FloatVector.fromArray(S, w, w0 + o + 2 * L), a2);

@@ -31,7 +31,7 @@ abstract class Int8Layer implements Step {
 
   @Override
   public long weightBytes() {
-    return (long) (w.rows ? 4 : 1) * w.in * w.out + 8L * w.out; // row layers hold their codes as floats
+    return 4L * w.in * w.out + 8L * w.out; // codes held as floats (see Int8Panels)
   }
 
   /** Raw accumulators of {@code batch} rows of {@code x} into {@code acc} (row strides of the layer's widths). */

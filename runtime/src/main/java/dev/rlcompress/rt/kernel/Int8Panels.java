@@ -4,34 +4,35 @@ import static dev.rlcompress.rt.kernel.Lanes.L;
 import static dev.rlcompress.rt.kernel.Lanes.ROW;
 import static dev.rlcompress.rt.kernel.Lanes.S;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * int8 weight codes packed in the panel layout of {@link Dense} (one byte per weight, a quarter of the
- * memory), multiplied by integer-valued activations (quantized codes minus their zero point). Codes
- * are widened to floats in registers; products of |code| ≤ 127 and |activation| ≤ 255 and their sums
- * stay integers below 2^24 for up to 518 inputs, so the float accumulation is the exact integer
- * accumulation ONNX's integer operators specify. Writes raw accumulators; the layer applies its scales.
+ * int8 weight codes packed in the panel layout of {@link Dense}, multiplied by integer-valued
+ * activations (quantized codes minus their zero point). Products of |code| ≤ 127 and |activation| ≤
+ * 255 and their sums stay integers below 2^24 for up to 518 inputs, so the float accumulation is the
+ * exact integer accumulation ONNX's integer operators specify. Writes raw accumulators; the layer
+ * applies its scales.
+ *
+ * <p>The codes are held as integer-valued floats, four bytes each, not one: widening bytes in the
+ * loop ({@code ByteVector} → {@code FloatVector}) cost a conversion per weight vector, which made int8
+ * slower than fp32 at batch 1 (DQN 256×256: 2.50 against 2.12 µs, AVX-512), and C2 failed to
+ * intrinsify that conversion in some JVM profiles, boxing every vector
+ * ({@code JavaRuntimeTest.steadyStateCallsAllocateNothing} failed in a full CI run on AVX-512, after the
+ * DQN's 256→4 layer had failed the same way on AVX2). Held as floats, an int8 layer runs the fp32
+ * kernels' loops with the same arithmetic; what int8 saves in this runtime is the file and the load,
+ * not the resident weights.
  */
 final class Int8Panels {
-  static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
-
   final int in, out, panels;
   /**
    * Whether the codes are kept as rows [out][k] (k: in rounded up to whole vectors) for dot products,
    * as {@link RowDot} does for floats: a layer of at most one vector of outputs (Q-values, logits),
    * which panels would pad to four vectors. The DQN's 256→4 layer streamed 8 times its codes that way.
-   * Such a layer is small, so its codes are held as (integer-valued) floats: no widening in the loop,
-   * and no byte-to-float conversion, which C2 failed to intrinsify there in some JVM profiles (boxing
-   * every vector: {@code JavaRuntimeTest.steadyStateCallsAllocateNothing} after other tests).
    */
   final boolean rows;
   final int k;
-  final byte[] w; // panels: [panel][in][ROW]
+  final float[] w; // panels: [panel][in][ROW]
   final float[] wRows; // rows: [out][k]
 
   Int8Panels(int[] codes, int in, int out) {
@@ -41,16 +42,16 @@ final class Int8Panels {
     this.rows = out <= L;
     this.k = Lanes.roundUp(in, L);
     if (rows) {
-      this.w = new byte[0];
+      this.w = new float[0];
       this.wRows = new float[out * k];
       for (int o = 0; o < out; o++) for (int i = 0; i < in; i++) wRows[o * k + i] = codes[o * in + i];
       return;
     }
     this.wRows = new float[0];
-    this.w = new byte[panels * in * ROW];
+    this.w = new float[panels * in * ROW];
     for (int o = 0; o < out; o++) {
       int base = (o / ROW) * in * ROW + o % ROW;
-      for (int i = 0; i < in; i++) w[base + i * ROW] = (byte) codes[o * in + i];
+      for (int i = 0; i < in; i++) w[base + i * ROW] = codes[o * in + i];
     }
   }
 
@@ -79,26 +80,22 @@ final class Int8Panels {
   }
 
   private FloatVector wv(int at) {
-    return (FloatVector) ByteVector.fromArray(B, w, at).convertShape(VectorOperators.B2F, S, 0);
+    return FloatVector.fromArray(S, w, at);
   }
 
-  /** Accumulators of one row: acc[o] = Σ_i x[i]·W[o][i], skipping zero inputs (listed in {@code idx}). */
+  /** Accumulators of one row: acc[o] = Σ_i x[i]·W[o][i], skipping zero inputs where that pays ({@link Lanes#listNonzeros}). */
   void gemv(float[] x, int xo, float[] acc, int ao, int[] idx) {
     if (rows) {
       dotRow(x, xo, acc, ao);
       return;
     }
-    int nz = 0;
-    for (int i = 0; i < in; i++) {
-      idx[nz] = i;
-      nz += x[xo + i] != 0f ? 1 : 0;
-    }
+    int listed = Lanes.listNonzeros(x, xo, in, idx), nz = listed < 0 ? in : listed;
     int p = 0;
     for (; p + 2 <= panels; p += 2) {
       int w0 = p * in * ROW, w1 = w0 + in * ROW;
       FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
       for (int k = 0; k < nz; k++) {
-        int i = idx[k], o = i * ROW;
+        int i = listed < 0 ? k : idx[k], o = i * ROW; // all inputs, or the listed ones (C2 unswitches the loop)
         FloatVector v = FloatVector.broadcast(S, x[xo + i]);
         a0 = v.fma(wv(w0 + o), a0);
         a1 = v.fma(wv(w0 + o + L), a1);

