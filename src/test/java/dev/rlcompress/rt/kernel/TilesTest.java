@@ -91,6 +91,37 @@ class TilesTest {
     }
   }
 
+  /**
+   * A layer whose last panel holds at most two vectors of outputs computes only those (four chains
+   * each, so within float rounding of the exact sum) and writes zeros to the panel's padding, with
+   * dense and with half-zero inputs.
+   */
+  @Test
+  void halfPanelsComputeTheirOutputsAndZeroTheRest() {
+    SplittableRandom rng = new SplittableRandom(8);
+    for (int out : new int[] {2 * L, L + 3, 4 * L + 5})
+      for (int zeroOneIn : new int[] {2, 50}) {
+        int in = 37;
+        float[] w = new float[out * in], bias = new float[out], x = new float[in];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
+        for (int i = 0; i < in; i++) x[i] = rng.nextInt(zeroOneIn) != 0 ? (float) rng.nextGaussian() : 0f;
+        Dense d = new Dense(w, bias, in, out, Float.NEGATIVE_INFINITY);
+        float[] y = new float[Lanes.stride(out)];
+        java.util.Arrays.fill(y, Float.NaN);
+        d.gemv(x, 0, y, 0, new int[in]);
+        for (int o = 0; o < out; o++) {
+          double s = bias[o], mag = Math.abs(bias[o]);
+          for (int i = 0; i < in; i++) {
+            s += (double) x[i] * w[o * in + i];
+            mag += Math.abs((double) x[i] * w[o * in + i]);
+          }
+          assertEquals(s, y[o], 1e-6 * mag, "out=" + out + " o=" + o);
+        }
+        for (int o = out; o < y.length; o++) assertEquals(0f, y[o], "out=" + out + ": padding " + o);
+      }
+  }
+
   /** Zero inputs are listed for skipping only where at least a quarter are zero. */
   @Test
   void nonzerosAreListedWhereSkippingPays() {
