@@ -73,7 +73,7 @@ class TilesTest {
     for (int zeroOneIn : new int[] {2, 10})
     for (int out : new int[] {4 * L * 3, 4 * L * 8, 4 * L * 5 + 3}) {
       int in = 45;
-      float[] w = new float[out * in], bias = new float[out], x = new float[in];
+      float[] w = new float[out * in], bias = new float[out], x = new float[Lanes.stride(in)]; // rows are padded to whole panels
       for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
       for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
       for (int i = 0; i < in; i++) x[i] = rng.nextInt(zeroOneIn) != 0 ? (float) rng.nextGaussian() : 0f;
@@ -102,7 +102,7 @@ class TilesTest {
     for (int out : new int[] {2 * L, L + 3, 4 * L + 5})
       for (int zeroOneIn : new int[] {2, 50}) {
         int in = 37;
-        float[] w = new float[out * in], bias = new float[out], x = new float[in];
+        float[] w = new float[out * in], bias = new float[out], x = new float[Lanes.stride(in)];
         for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
         for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
         for (int i = 0; i < in; i++) x[i] = rng.nextInt(zeroOneIn) != 0 ? (float) rng.nextGaussian() : 0f;
@@ -125,7 +125,7 @@ class TilesTest {
   /** Zero inputs are listed for skipping only where at least a quarter are zero. */
   @Test
   void nonzerosAreListedWhereSkippingPays() {
-    float[] x = new float[40];
+    float[] x = new float[Lanes.stride(40)];
     int[] idx = new int[40];
     for (int i = 0; i < 40; i++) x[i] = i % 5 == 0 ? 0f : i; // 8 of 40 zero: read them all
     assertEquals(-1, Lanes.listNonzeros(x, 0, 40, idx));

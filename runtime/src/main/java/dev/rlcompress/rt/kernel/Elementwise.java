@@ -165,28 +165,26 @@ public final class Elementwise implements Step {
     }
   }
 
-  /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
   /**
-   * Widens the running range {@code range[0] ≤ range[1]} to cover x[o .. o+n): vectors, reduced at the end
-   * (so no vector outlives the call), then the tail.
+   * Widens the running range {@code range[0] ≤ range[1]} to cover x[o .. o+n) and the zero padding after
+   * it up to a whole vector (the range already holds 0, as DynamicQuantizeLinear's does): whole vectors
+   * only, reduced at the end, so no vector outlives the call. No scalar tail: with one (n = 8 under
+   * 16 lanes ran only the tail), C2's first compile left the vector loop to an uncommon trap, and
+   * after the trap the method ran C1 code that boxed every vector (4,800 bytes a call for the DQN's
+   * 256-input layers, 2.1 against 1.5 µs for the static int8 layer, in a standalone harness).
    */
   static void widenRange(float[] x, int o, int n, float[] range) {
     FloatVector lo = FloatVector.broadcast(S, range[0]), hi = FloatVector.broadcast(S, range[1]);
-    int i = 0;
-    for (; i + L <= n; i += L) {
+    for (int i = 0; i < n; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, o + i);
       lo = lo.min(v);
       hi = hi.max(v);
     }
-    float mn = lo.reduceLanes(VectorOperators.MIN), mx = hi.reduceLanes(VectorOperators.MAX);
-    for (; i < n; i++) {
-      mn = Math.min(mn, x[o + i]);
-      mx = Math.max(mx, x[o + i]);
-    }
-    range[0] = mn;
-    range[1] = mx;
+    range[0] = lo.reduceLanes(VectorOperators.MIN);
+    range[1] = hi.reduceLanes(VectorOperators.MAX);
   }
 
+  /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
   static void quantizeCentered(float[] x, int xo, float[] q, int qo, int n, float scale, float zp) {
     for (int i = 0; i < n; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, xo + i).div(scale).max(-512f).min(512f);

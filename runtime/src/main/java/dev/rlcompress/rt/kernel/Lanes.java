@@ -34,12 +34,15 @@ public final class Lanes {
    * zero input saves its multiply-adds, but the listed loop reads its weights through the index, which
    * keeps the JIT from hoisting the bounds checks: measured on batch-1 panels (AVX-512, 64 to 256
    * inputs), the listed loop ran 10–35% slower with no zeros and up to 2× faster with half of them
-   * zero (a ReLU layer's output), level around a fifth. Counting first costs a few vector compares.
+   * zero (a ReLU layer's output), level around a fifth. Counting first costs a few vector compares;
+   * x must be readable to the next whole vector after n (activation rows are).
    */
   static int listNonzeros(float[] x, int xo, int n, int[] idx) {
-    int zeros = 0, i = 0;
-    for (; i + L <= n; i += L) zeros += FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.EQ, 0f).trueCount();
-    for (; i < n; i++) zeros += x[xo + i] == 0f ? 1 : 0;
+    int zeros = 0;
+    // whole vectors, the last one masked to n (rows are padded to whole panels): no scalar tail, whose
+    // branch can leave the vector loop to an uncommon trap and then to boxing code (Elementwise.widenRange)
+    for (int i = 0; i < n; i += L)
+      zeros += FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.EQ, 0f, S.indexInRange(i, n)).trueCount();
     if (zeros * 4 < n) return -1;
     int nz = 0;
     for (int k = 0; k < n; k++) {
