@@ -13,7 +13,15 @@ import java.util.List;
 public final class Latency {
   private Latency() {}
 
-  /** Mean microseconds per batch-1 call, cycling through {@code obs}. */
+  /** The shortest timed window of a batch-1 measurement. */
+  static final long MIN_WINDOW_NANOS = 20_000_000L;
+
+  /**
+   * Mean microseconds per batch-1 call, cycling through {@code obs}: at least {@code calls} calls, and
+   * more, in rounds of {@code calls}, until 20 ms have been timed. 2,000 calls of a 0.25 µs policy
+   * last half a millisecond, a window in which one descheduling or timer tick on a shared machine moved
+   * the figure by 10–20% (bench-runtime, identical kernels in the same run).
+   */
   public static double batch1Micros(Policy p, List<float[]> obs, int calls) {
     int n = Math.min(obs.size(), 1000);
     FloatBuffer[] inputs = new FloatBuffer[n];
@@ -22,9 +30,14 @@ public final class Latency {
       inputs[i].put(obs.get(i)).flip();
     }
     for (int i = 0; i < 3000; i++) p.runFlat(inputs[i % n].rewind(), 1); // warm-up: JIT and ORT caches
-    long t0 = System.nanoTime();
-    for (int i = 0; i < calls; i++) p.runFlat(inputs[i % n].rewind(), 1);
-    return (System.nanoTime() - t0) / 1e3 / calls;
+    long t0 = System.nanoTime(), elapsed;
+    int done = 0;
+    do {
+      for (int i = 0; i < calls; i++) p.runFlat(inputs[(done + i) % n].rewind(), 1);
+      done += calls;
+      elapsed = System.nanoTime() - t0;
+    } while (elapsed < MIN_WINDOW_NANOS);
+    return elapsed / 1e3 / done;
   }
 
   /** Mean milliseconds per batch-{@code batch} pass over {@code passes} passes. */
