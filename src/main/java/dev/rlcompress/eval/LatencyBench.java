@@ -15,6 +15,25 @@ public final class LatencyBench {
 
   /** {b1 µs, bB ms} per policy, medians over {@code rounds}. */
   public static double[][] measure(List<? extends Policy> policies, List<float[]> observations, int rounds, int passes, int batch) {
+    return measureRounds(policies, observations, rounds, passes, batch).medians();
+  }
+
+  /**
+   * Every round's figures: {@code b1[policy][round]} µs and {@code batch[policy][round]} ms. Rounds pair
+   * the policies in time, so comparing two policies round by round (a sign test) tells a real difference
+   * from the load's.
+   */
+  public record Rounds(double[][] b1, double[][] batch) {
+    /** {b1 µs, bB ms} per policy, medians over the rounds. */
+    public double[][] medians() {
+      double[][] out = new double[b1.length][];
+      for (int i = 0; i < b1.length; i++) out[i] = new double[] {median(b1[i]), median(batch[i])};
+      return out;
+    }
+  }
+
+  /** As {@link #measure}, keeping every round. */
+  public static Rounds measureRounds(List<? extends Policy> policies, List<float[]> observations, int rounds, int passes, int batch) {
     int n = policies.size();
     double[][] b1 = new double[n][rounds], bb = new double[n][rounds];
     for (int r = 0; r < rounds; r++) {
@@ -24,9 +43,7 @@ public final class LatencyBench {
         bb[i][r] = Latency.batchMillis(policies.get(i), observations, batch, passes);
       }
     }
-    double[][] out = new double[n][];
-    for (int i = 0; i < n; i++) out[i] = new double[] {median(b1[i]), median(bb[i])};
-    return out;
+    return new Rounds(b1, bb);
   }
 
   static double median(double[] x) {

@@ -58,9 +58,20 @@ public final class RuntimeBench {
     return new Variant(name, q.toProto(), q, q.model());
   }
 
-  /** Latencies of one variant in both engines (medians over rounds) and the Java runtime's kernel plan. */
+  /**
+   * Latencies of one variant in both engines (medians over rounds) and the Java runtime's kernel plan.
+   *
+   * @param javaB1Rounds the Java batch-1 figure of every round, in round order (paired across variants)
+   */
   public record Row(String variant, double ortB1Micros, double javaB1Micros, double ortBatchMillis, double javaBatchMillis,
-      long javaWeightBytes, List<String> kernels) {}
+      long javaWeightBytes, List<String> kernels, double[] javaB1Rounds) {
+    /** Rounds in which this variant's Java batch-1 call was slower than {@code other}'s in the same round. */
+    public int slowerRoundsThan(Row other) {
+      int n = 0;
+      for (int r = 0; r < javaB1Rounds.length; r++) n += javaB1Rounds[r] > other.javaB1Rounds[r] ? 1 : 0;
+      return n;
+    }
+  }
 
   /** Opens every variant in ORT and Java and times all of them together, rotating the order each round. */
   public static List<Row> measure(String label, List<Variant> variants, List<float[]> obs, int rounds, int passes, int batch) {
@@ -70,12 +81,13 @@ public final class RuntimeBench {
         open.add(Policy.of(v.proto(), label + " " + v.name(), "ort"));
         open.add(Policy.of(v.proto(), label + " " + v.name(), "java"));
       }
-      double[][] t = LatencyBench.measure(open, obs, rounds, passes, batch);
+      LatencyBench.Rounds all = LatencyBench.measureRounds(open, obs, rounds, passes, batch);
+      double[][] t = all.medians();
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < variants.size(); i++) {
         JavaPolicy j = (JavaPolicy) open.get(2 * i + 1);
         rows.add(new Row(variants.get(i).name(), t[2 * i][0], t[2 * i + 1][0], t[2 * i][1], t[2 * i + 1][1],
-            j.compiled().weightBytes(), j.compiled().describe()));
+            j.compiled().weightBytes(), j.compiled().describe(), all.b1()[2 * i + 1]));
       }
       return rows;
     } finally {
