@@ -55,12 +55,18 @@ final class EvalCommand implements Callable<Integer> {
       description = "Interleaved latency rounds when several models are timed together; medians reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--jobs", defaultValue = "1",
+      description = {"Environments to play side by side, each with its own episodes (default: ${DEFAULT-VALUE}). The results",
+          "are the same for any value (episode k always starts from seed + k); the wall time of a slow",
+          "environment (Atari) divides by up to this many, given as many free cores."})
+  int jobs;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
   @Override
   public Integer call() {
-    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100, rounds);
+    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100, rounds, jobs);
     List<EvalReport> reports = Evaluator.evaluateFiles(models, runtime, reference, env, opt, observations);
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();

@@ -2,8 +2,14 @@ package dev.rlcompress.env;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Runs whole episodes: the one episode loop behind training-time evaluation and the evaluator. Episode
@@ -49,6 +55,58 @@ public final class Rollouts {
       out.add(new Episode(ret, len));
     }
     return out.toArray(new Episode[0]);
+  }
+
+  /**
+   * As {@link #run}, with the episodes spread over {@code jobs} environments played side by side: {@code
+   * env} and {@code jobs − 1} more from {@code more}, closed at the end. The result is the sequential
+   * one, episode for episode: each episode still starts from seed {@code seed + k} and lands at index k,
+   * and the observer still sees the observations of episodes 0, 1, … in order, because the episodes it
+   * watches are played first, one at a time on {@code env}, until it has seen {@code observed}
+   * observations (finishing the episode it is in; it is shown no more than that many in all); only the
+   * rest run in parallel, unobserved. For an
+   * evaluator whose time is in the environment's and the network's calls (an Atari game through its
+   * Python worker) this divides the wall time by up to {@code jobs}. {@code agent} must allow
+   * concurrent calls.
+   */
+  public static Episode[] run(Env env, Supplier<Env> more, Agent agent, int episodes, long seed, Consumer<float[]> observer,
+      int observed, int jobs) {
+    int[] seen = {0};
+    Consumer<float[]> firstObserved = observer == null ? null : o -> {
+      if (seen[0] < observed) observer.accept(o);
+      seen[0]++;
+    };
+    if (jobs <= 1 || episodes <= 1) return run(env, agent, episodes, seed, firstObserved);
+    Episode[] out = new Episode[episodes];
+    int k = 0;
+    for (; k < episodes && observer != null && seen[0] < observed; k++) out[k] = run(env, agent, 1, seed + k, firstObserved)[0];
+    AtomicInteger next = new AtomicInteger(k);
+    List<Env> envs = new ArrayList<>(List.of(env));
+    ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+      Thread t = new Thread(r, "rlc-rollouts");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      for (int j = 1; j < Math.min(jobs, episodes - k); j++) envs.add(more.get());
+      List<Future<?>> running = new ArrayList<>();
+      for (Env e : envs)
+        running.add(pool.submit(() -> {
+          for (int i = next.getAndIncrement(); i < episodes; i = next.getAndIncrement())
+            out[i] = run(e, agent, 1, seed + i, null)[0];
+        }));
+      for (Future<?> f : running) f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while playing episodes", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+      for (Env e : envs.subList(1, envs.size())) e.close();
+    }
+    return out;
   }
 
   public static double meanReturn(Episode[] eps) {

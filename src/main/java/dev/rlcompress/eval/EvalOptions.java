@@ -10,8 +10,11 @@ package dev.rlcompress.eval;
  * @param passes timed batch passes (the pixel-game study's protocol: 500 passes of batch 100)
  * @param batch batch size of the batched latency measurement
  * @param rounds interleaved latency rounds when several models are measured together (medians reported)
+ * @param jobs environments played side by side (episodes and their seeds, returns and observed states are
+ *     the same for any value; see {@link dev.rlcompress.env.Rollouts#run(dev.rlcompress.env.Env,
+ *     java.util.function.Supplier, dev.rlcompress.env.Agent, int, long, java.util.function.Consumer, int, int)})
  */
-public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds) {
+public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds, int jobs) {
   public static final long DEFAULT_SEED = 1_000_000L;
   /** Rounds per comparison table unless asked otherwise. */
   public static final int DEFAULT_ROUNDS = 5;
@@ -20,6 +23,11 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
     if (episodes <= 0) throw new dev.rlcompress.util.UserError("--episodes must be at least 1 (got " + episodes + ")");
     if (passes <= 0 || batch <= 0) throw new dev.rlcompress.util.UserError("latency passes and batch must be positive");
     if (rounds <= 0) throw new dev.rlcompress.util.UserError("latency rounds must be at least 1 (got " + rounds + ")");
+    if (jobs <= 0) throw new dev.rlcompress.util.UserError("--jobs must be at least 1 (got " + jobs + ")");
+  }
+
+  public EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds) {
+    this(episodes, seed, latency, passes, batch, rounds, 1);
   }
 
   public EvalOptions(int episodes, long seed, boolean latency, int passes, int batch) {
@@ -31,6 +39,10 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
   }
 
   public EvalOptions withoutLatency() {
-    return new EvalOptions(episodes, seed, false, passes, batch, rounds);
+    return new EvalOptions(episodes, seed, false, passes, batch, rounds, jobs);
+  }
+
+  public EvalOptions withJobs(int jobs) {
+    return new EvalOptions(episodes, seed, latency, passes, batch, rounds, jobs);
   }
 }

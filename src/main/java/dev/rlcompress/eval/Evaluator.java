@@ -86,10 +86,8 @@ public final class Evaluator {
     if (reference != null) checkCompatible(reference, env);
 
     List<float[]> stored = new ArrayList<>();
-    Rollouts.Episode[] eps = Rollouts.run(env, Actions.greedy(p.actionHead(), env.actionSpace(), p::run),
-        opt.episodes(), opt.seed(), o -> {
-          if (stored.size() < MAX_STORED) stored.add(o);
-        });
+    Rollouts.Episode[] eps = Rollouts.run(env, () -> Envs.make(envId), Actions.greedy(p.actionHead(), env.actionSpace(), p::run),
+        opt.episodes(), opt.seed(), stored::add, MAX_STORED, opt.jobs());
     double[] returns = new double[eps.length];
     double len = 0;
     int successes = 0;
