@@ -122,6 +122,29 @@ class TilesTest {
       }
   }
 
+  /** Row-dot layers give each row of a batch the bits that row gets alone (rows are paired for four outputs). */
+  @Test
+  void rowDotBatchesEqualSingleRowsBitForBit() {
+    SplittableRandom rng = new SplittableRandom(10);
+    int in = 45, batch = 7;
+    for (int out : new int[] {3, 4, 5}) {
+      float[] w = new float[out * in], bias = new float[out];
+      for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+      for (int i = 0; i < out; i++) bias[i] = (float) rng.nextGaussian();
+      RowDot d = new RowDot(w, bias, in, out, Float.NEGATIVE_INFINITY);
+      int xs = Lanes.stride(in), ys = Lanes.stride(out);
+      float[] x = new float[batch * xs], y = new float[batch * ys];
+      for (int r = 0; r < batch; r++) for (int i = 0; i < in; i++) x[r * xs + i] = (float) rng.nextGaussian();
+      java.util.Arrays.fill(y, Float.NaN);
+      d.run(x, y, batch, new Scratch());
+      for (int r = 0; r < batch; r++) {
+        float[] one = new float[ys];
+        d.run(java.util.Arrays.copyOfRange(x, r * xs, (r + 1) * xs), one, 1, new Scratch());
+        assertArrayEquals(one, java.util.Arrays.copyOfRange(y, r * ys, (r + 1) * ys), "out=" + out + " row " + r);
+      }
+    }
+  }
+
   /** Zero inputs are listed for skipping only where at least a quarter are zero. */
   @Test
   void nonzerosAreListedWhereSkippingPays() {

@@ -50,7 +50,9 @@ public final class RowDot implements Step {
   @Override
   public void run(float[] x, float[] y, int batch, Scratch s) {
     int xs = Lanes.stride(in), ys = Lanes.stride(out);
-    for (int r = 0; r < batch; r++) {
+    int r = 0;
+    if (out == 4) for (; r + 2 <= batch; r += 2) pairOfFour(x, r * xs, xs, y, r * ys, ys);
+    for (; r < batch; r++) {
       int xo = r * xs, yo = r * ys, o = 0;
       for (; o + 4 <= out; o += 4) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
@@ -74,5 +76,37 @@ public final class RowDot implements Step {
       }
       java.util.Arrays.fill(y, yo + out, yo + ys, 0f);
     }
+  }
+
+  /**
+   * Two rows against a four-output layer (the DQN's Q-values): eight chains, each weight vector loaded
+   * once for both rows. The same chains as one row at a time, so the same sums bit for bit.
+   */
+  private void pairOfFour(float[] x, int xo, int xs, float[] y, int yo, int ys) {
+    FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+    for (int kk = 0; kk < k; kk += L) {
+      FloatVector v = FloatVector.fromArray(S, x, xo + kk), u = FloatVector.fromArray(S, x, xo + xs + kk);
+      FloatVector w0 = FloatVector.fromArray(S, w, kk), w1 = FloatVector.fromArray(S, w, k + kk);
+      FloatVector w2 = FloatVector.fromArray(S, w, 2 * k + kk), w3 = FloatVector.fromArray(S, w, 3 * k + kk);
+      s0 = v.fma(w0, s0);
+      s1 = v.fma(w1, s1);
+      s2 = v.fma(w2, s2);
+      s3 = v.fma(w3, s3);
+      t0 = u.fma(w0, t0);
+      t1 = u.fma(w1, t1);
+      t2 = u.fma(w2, t2);
+      t3 = u.fma(w3, t3);
+    }
+    y[yo] = Math.max(s0.reduceLanes(VectorOperators.ADD) + bias[0], floor);
+    y[yo + 1] = Math.max(s1.reduceLanes(VectorOperators.ADD) + bias[1], floor);
+    y[yo + 2] = Math.max(s2.reduceLanes(VectorOperators.ADD) + bias[2], floor);
+    y[yo + 3] = Math.max(s3.reduceLanes(VectorOperators.ADD) + bias[3], floor);
+    java.util.Arrays.fill(y, yo + 4, yo + ys, 0f);
+    int zo = yo + ys;
+    y[zo] = Math.max(t0.reduceLanes(VectorOperators.ADD) + bias[0], floor);
+    y[zo + 1] = Math.max(t1.reduceLanes(VectorOperators.ADD) + bias[1], floor);
+    y[zo + 2] = Math.max(t2.reduceLanes(VectorOperators.ADD) + bias[2], floor);
+    y[zo + 3] = Math.max(t3.reduceLanes(VectorOperators.ADD) + bias[3], floor);
+    java.util.Arrays.fill(y, zo + 4, zo + ys, 0f);
   }
 }
