@@ -61,12 +61,18 @@ final class EvalCommand implements Callable<Integer> {
           "environment (Atari) divides by up to this many, given as many free cores."})
   int jobs;
 
+  @Option(names = "--stochastic",
+      description = {"Sample each action from the policy's distribution (categorical or Gaussian heads; seeded per",
+          "episode) instead of taking the most likely one: RL Zoo's way of evaluating Atari policies. Action",
+          "agreement still compares greedy actions."})
+  boolean stochastic;
+
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
   @Override
   public Integer call() {
-    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100, rounds, jobs);
+    EvalOptions opt = new EvalOptions(episodes.episodes, seed, !noLatency, 500, 100, rounds, jobs, stochastic);
     List<EvalReport> reports = Evaluator.evaluateFiles(models, runtime, reference, env, opt, observations);
     if (json) {
       Object out = reports.size() == 1 ? reports.get(0).toJson() : reports.stream().map(EvalReport::toJson).toList();

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -71,15 +72,26 @@ public final class Rollouts {
    */
   public static Episode[] run(Env env, Supplier<Env> more, Agent agent, int episodes, long seed, Consumer<float[]> observer,
       int observed, int jobs) {
+    return run(env, more, s -> agent, episodes, seed, observer, observed, jobs);
+  }
+
+  /**
+   * As above, with an agent of its own for each episode, made from the episode's seed: a stochastic
+   * agent seeded that way draws the same actions in an episode however the episodes are spread over
+   * environments.
+   */
+  public static Episode[] run(Env env, Supplier<Env> more, LongFunction<Agent> agentFor, int episodes, long seed,
+      Consumer<float[]> observer, int observed, int jobs) {
     int[] seen = {0};
     Consumer<float[]> firstObserved = observer == null ? null : o -> {
       if (seen[0] < observed) observer.accept(o);
       seen[0]++;
     };
-    if (jobs <= 1 || episodes <= 1) return run(env, agent, episodes, seed, firstObserved);
     Episode[] out = new Episode[episodes];
-    int k = 0;
-    for (; k < episodes && observer != null && seen[0] < observed; k++) out[k] = run(env, agent, 1, seed + k, firstObserved)[0];
+    int k = 0; // one job: every episode here; more: the observed ones here, in order, then the rest in parallel
+    for (; k < episodes && (jobs <= 1 || episodes <= 1 || observer != null && seen[0] < observed); k++)
+      out[k] = run(env, agentFor.apply(seed + k), 1, seed + k, firstObserved)[0];
+    if (k == episodes) return out;
     AtomicInteger next = new AtomicInteger(k);
     List<Env> envs = new ArrayList<>(List.of(env));
     ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
@@ -93,7 +105,7 @@ public final class Rollouts {
       for (Env e : envs)
         running.add(pool.submit(() -> {
           for (int i = next.getAndIncrement(); i < episodes; i = next.getAndIncrement())
-            out[i] = run(e, agent, 1, seed + i, null)[0];
+            out[i] = run(e, agentFor.apply(seed + i), 1, seed + i, null)[0];
         }));
       for (Future<?> f : running) f.get();
     } catch (InterruptedException e) {

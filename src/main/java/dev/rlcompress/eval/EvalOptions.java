@@ -13,8 +13,10 @@ package dev.rlcompress.eval;
  * @param jobs environments played side by side (episodes and their seeds, returns and observed states are
  *     the same for any value; see {@link dev.rlcompress.env.Rollouts#run(dev.rlcompress.env.Env,
  *     java.util.function.Supplier, dev.rlcompress.env.Agent, int, long, java.util.function.Consumer, int, int)})
+ * @param stochastic actions sampled from the policy's distribution, seeded per episode, instead of the
+ *     greedy ones (RL Zoo's evaluation of Atari policies); agreement is still of greedy actions
  */
-public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds, int jobs) {
+public record EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds, int jobs, boolean stochastic) {
   public static final long DEFAULT_SEED = 1_000_000L;
   /** Rounds per comparison table unless asked otherwise. */
   public static final int DEFAULT_ROUNDS = 5;
@@ -27,7 +29,7 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
   }
 
   public EvalOptions(int episodes, long seed, boolean latency, int passes, int batch, int rounds) {
-    this(episodes, seed, latency, passes, batch, rounds, 1);
+    this(episodes, seed, latency, passes, batch, rounds, 1, false);
   }
 
   public EvalOptions(int episodes, long seed, boolean latency, int passes, int batch) {
@@ -39,10 +41,10 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
   }
 
   public EvalOptions withoutLatency() {
-    return new EvalOptions(episodes, seed, false, passes, batch, rounds, jobs);
+    return new EvalOptions(episodes, seed, false, passes, batch, rounds, jobs, stochastic);
   }
 
   public EvalOptions withJobs(int jobs) {
-    return new EvalOptions(episodes, seed, latency, passes, batch, rounds, jobs);
+    return new EvalOptions(episodes, seed, latency, passes, batch, rounds, jobs, stochastic);
   }
 }

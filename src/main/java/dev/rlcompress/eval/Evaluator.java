@@ -1,5 +1,6 @@
 package dev.rlcompress.eval;
 
+import dev.rlcompress.env.Agent;
 import dev.rlcompress.env.Env;
 import dev.rlcompress.env.Envs;
 import dev.rlcompress.env.Rollouts;
@@ -11,6 +12,8 @@ import dev.rlcompress.util.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
 
 /**
  * The one evaluator for every model variant: greedy episodes on fixed seeds in ONNX Runtime, return
@@ -20,6 +23,8 @@ import java.util.List;
 public final class Evaluator {
   /** Upper bound on stored observations (for agreement and latency). */
   static final int MAX_STORED = 10_000;
+  /** Mixed into an episode's seed for its action draws under {@link EvalOptions#stochastic}, so they are not the env's. */
+  private static final long SAMPLING_SEED = 0x5eed_ac71_0b5L;
 
   private Evaluator() {}
 
@@ -86,8 +91,14 @@ public final class Evaluator {
     if (reference != null) checkCompatible(reference, env);
 
     List<float[]> stored = new ArrayList<>();
-    Rollouts.Episode[] eps = Rollouts.run(env, () -> Envs.make(envId), Actions.greedy(p.actionHead(), env.actionSpace(), p::run),
-        opt.episodes(), opt.seed(), stored::add, MAX_STORED, opt.jobs());
+    if (opt.stochastic() && !Actions.hasDistribution(p.actionHead()))
+      throw new UserError(p.name() + ": --stochastic needs a policy with an action distribution (categorical or Gaussian); its "
+          + p.actionHead().tag() + " head has none");
+    Agent greedy = Actions.greedy(p.actionHead(), env.actionSpace(), p::run);
+    LongFunction<Agent> agentFor = !opt.stochastic() ? s -> greedy
+        : s -> Actions.sampled(p.actionHead(), env.actionSpace(), p::run, new SplittableRandom(s ^ SAMPLING_SEED));
+    Rollouts.Episode[] eps = Rollouts.run(env, () -> Envs.make(envId), agentFor, opt.episodes(), opt.seed(), stored::add,
+        MAX_STORED, opt.jobs());
     double[] returns = new double[eps.length];
     double len = 0;
     int successes = 0;

@@ -2,9 +2,10 @@ package dev.rlcompress.model;
 
 import dev.rlcompress.env.Agent;
 import dev.rlcompress.env.Space;
+import java.util.SplittableRandom;
 import java.util.function.Function;
 
-/** Reads a greedy (deterministic) action from an action head's output. */
+/** Reads an action from an action head's output: the greedy one, or one sampled from the head's distribution. */
 public final class Actions {
   private Actions() {}
 
@@ -38,6 +39,44 @@ public final class Actions {
       @Override
       public float[] continuousAction(float[] obs) {
         return continuous(kind, headOutput.apply(obs), (Space.Box) actionSpace);
+      }
+    };
+  }
+
+  /** Whether {@link #sampled} can draw from this head: a categorical or Gaussian policy; Q-values and deterministic actors have no distribution. */
+  public static boolean hasDistribution(HeadKind kind) {
+    return kind instanceof HeadKind.Categorical || kind instanceof HeadKind.Gaussian;
+  }
+
+  /**
+   * An agent that samples from the policy's own distribution: a categorical head's softmax over its
+   * logits, a Gaussian head's mean plus its state-independent standard deviation (then clipped to the
+   * box, as SB3 clips before stepping). RL Zoo evaluates Atari policies this way; {@code rng} makes the
+   * draws repeatable. Not thread-safe (one per episode).
+   *
+   * @throws IllegalArgumentException for a head without a distribution ({@link #hasDistribution})
+   */
+  public static Agent sampled(HeadKind kind, Space actionSpace, Function<float[], float[]> headOutput, SplittableRandom rng) {
+    if (!hasDistribution(kind)) throw new IllegalArgumentException(kind.tag() + " head has no action distribution to sample");
+    return new Agent() {
+      @Override
+      public int discreteAction(float[] obs) {
+        float[] logits = headOutput.apply(obs);
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float l : logits) max = Math.max(max, l);
+        double[] p = new double[logits.length];
+        for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp(logits[i] - max);
+        double u = rng.nextDouble() * sum;
+        for (int i = 0; i < p.length - 1; i++) if ((u -= p[i]) < 0) return i;
+        return p.length - 1;
+      }
+
+      @Override
+      public float[] continuousAction(float[] obs) {
+        float[] mean = headOutput.apply(obs), a = new float[mean.length];
+        float[] logStd = ((HeadKind.Gaussian) kind).logStd();
+        for (int i = 0; i < a.length; i++) a[i] = (float) (mean[i] + Math.exp(logStd[i]) * rng.nextGaussian());
+        return ((Space.Box) actionSpace).clip(a);
       }
     };
   }

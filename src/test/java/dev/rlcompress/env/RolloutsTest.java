@@ -44,6 +44,23 @@ class RolloutsTest {
     assertEquals(true, lengths > observed && seq[0].length() < observed, "the observed part spans several episodes: " + lengths);
   }
 
+  /** Agents made per episode from its seed (a stochastic agent) give the same episodes however they are spread. */
+  @Test
+  void perEpisodeAgentsAreRepeatableInParallel() {
+    java.util.function.LongFunction<Agent> noisy = s -> {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(s);
+      return new Agent() {
+        @Override
+        public int discreteAction(float[] o) {
+          return rng.nextInt(4) == 0 ? rng.nextInt(2) : BALANCER.discreteAction(o);
+        }
+      };
+    };
+    Rollouts.Episode[] one = Rollouts.run(Envs.make("CartPole-v1"), () -> Envs.make("CartPole-v1"), noisy, 8, 5, null, 0, 1);
+    Rollouts.Episode[] three = Rollouts.run(Envs.make("CartPole-v1"), () -> Envs.make("CartPole-v1"), noisy, 8, 5, null, 0, 3);
+    assertArrayEquals(one, three);
+  }
+
   /** An environment that counts its closings. */
   private record CountingClose(Env inner, AtomicInteger closed) implements Env {
     @Override
