@@ -11,9 +11,10 @@
 # its head's fully connected layers pi.0 (fc1), pi.2 (fc2), ...; FC2 names a second hidden layer when
 # the network has one (the study's PPO-RND network), empty for the Nature CNN.
 # Usage: scripts/results-atari-compression.sh MODEL.onnx OUT_DIR [EPISODES] [FC2]
-# Environment: JOBS (games played side by side by rlc eval --jobs; default 1; the results do not depend on it).
+# Environment: JOBS (games played side by side by rlc eval --jobs; default 1; the results do not depend on it),
+# EVAL_ARGS (more rlc eval options for both evaluations, e.g. --stochastic to sample actions from the policy).
 set -euo pipefail
-MODEL="$1"; OUT="$2"; EPISODES="${3:-10}"; FC2="${4:-}"; JOBS="${JOBS:-1}"
+MODEL="$1"; OUT="$2"; EPISODES="${3:-10}"; FC2="${4:-}"; JOBS="${JOBS:-1}"; read -r -a EXTRA <<< "${EVAL_ARGS:-}"
 mkdir -p "$OUT"
 RLC="$(dirname "$0")/../rlc"
 CAL=(--calibration-episodes 2)
@@ -42,7 +43,7 @@ run l1s-conv3-0.05   prune "$MODEL" --method l1 --layer-ratios trunk.4=0.05
 echo "$(date +%T) evaluating (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 dense=()
 for f in "$OUT"/*.onnx; do case "$f" in *-sparse.onnx) ;; *) dense+=("$f") ;; esac; done
-"$RLC" eval "$MODEL" "${dense[@]}" --reference "$MODEL" --episodes "$EPISODES" --jobs "$JOBS" --observations "$OUT/observations.npz" --latency-rounds 2
+"$RLC" eval "$MODEL" "${dense[@]}" --reference "$MODEL" --episodes "$EPISODES" --jobs "$JOBS" --observations "$OUT/observations.npz" --latency-rounds 2 ${EXTRA[@]+"${EXTRA[@]}"}
 echo "$(date +%T) sparse storage (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-"$RLC" eval "$MODEL" "$OUT"/*-sparse.onnx --reference "$MODEL" --episodes 1 --observations "$OUT/observations.npz" --latency-rounds 2
+"$RLC" eval "$MODEL" "$OUT"/*-sparse.onnx --reference "$MODEL" --episodes 1 --observations "$OUT/observations.npz" --latency-rounds 2 ${EXTRA[@]+"${EXTRA[@]}"}
 echo "$(date +%T) done"
