@@ -7,8 +7,6 @@ import com.google.gson.JsonParser;
 import dev.rlcompress.onnx.ModelFormat;
 import dev.rlcompress.onnx.ModelStats;
 import dev.rlcompress.util.UserError;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -78,7 +76,7 @@ public interface Policy extends AutoCloseable {
   }
 
   default float[][] run(float[][] batch) {
-    FloatBuffer in = ByteBuffer.allocateDirect(batch.length * inputSize() * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer in = InputBuffers.get(batch.length * inputSize());
     for (float[] o : batch) {
       if (o.length != inputSize())
         throw new IllegalArgumentException("observation has " + o.length + " values, model expects " + inputSize());
