@@ -67,18 +67,10 @@ public final class Rollouts {
    * observations (finishing the episode it is in; it is shown no more than that many in all); only the
    * rest run in parallel, unobserved. For an
    * evaluator whose time is in the environment's and the network's calls (an Atari game through its
-   * Python worker) this divides the wall time by up to {@code jobs}. {@code agent} must allow
-   * concurrent calls.
-   */
-  public static Episode[] run(Env env, Supplier<Env> more, Agent agent, int episodes, long seed, Consumer<float[]> observer,
-      int observed, int jobs) {
-    return run(env, more, s -> agent, episodes, seed, observer, observed, jobs);
-  }
-
-  /**
-   * As above, with an agent of its own for each episode, made from the episode's seed: a stochastic
-   * agent seeded that way draws the same actions in an episode however the episodes are spread over
-   * environments.
+   * Python worker) this divides the wall time by up to {@code jobs}. Each episode gets an agent of its own,
+   * made from its seed by {@code agentFor}: a stochastic agent seeded that way draws the same actions in
+   * an episode however the episodes are spread; the agents must allow concurrent calls to any shared
+   * model.
    */
   public static Episode[] run(Env env, Supplier<Env> more, LongFunction<Agent> agentFor, int episodes, long seed,
       Consumer<float[]> observer, int observed, int jobs) {

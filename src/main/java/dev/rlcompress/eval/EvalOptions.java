@@ -12,7 +12,7 @@ package dev.rlcompress.eval;
  * @param rounds interleaved latency rounds when several models are measured together (medians reported)
  * @param jobs environments played side by side (episodes and their seeds, returns and observed states are
  *     the same for any value; see {@link dev.rlcompress.env.Rollouts#run(dev.rlcompress.env.Env,
- *     java.util.function.Supplier, dev.rlcompress.env.Agent, int, long, java.util.function.Consumer, int, int)})
+ *     java.util.function.Supplier, java.util.function.LongFunction, int, long, java.util.function.Consumer, int, int)})
  * @param stochastic actions sampled from the policy's distribution, seeded per episode, instead of the
  *     greedy ones (RL Zoo's evaluation of Atari policies); agreement is still of greedy actions
  */
@@ -42,9 +42,5 @@ public record EvalOptions(int episodes, long seed, boolean latency, int passes, 
 
   public EvalOptions withoutLatency() {
     return new EvalOptions(episodes, seed, false, passes, batch, rounds, jobs, stochastic);
-  }
-
-  public EvalOptions withJobs(int jobs) {
-    return new EvalOptions(episodes, seed, latency, passes, batch, rounds, jobs, stochastic);
   }
 }

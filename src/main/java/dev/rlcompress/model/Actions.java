@@ -43,6 +43,28 @@ public final class Actions {
     };
   }
 
+  /** log softmax(logits), in double: a categorical head's log-probabilities. */
+  public static double[] logSoftmax(float[] logits) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) max = Math.max(max, l);
+    double sum = 0;
+    for (float l : logits) sum += Math.exp(l - max);
+    double lse = max + Math.log(sum);
+    double[] r = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) r[i] = logits[i] - lse;
+    return r;
+  }
+
+  /** An index drawn with probabilities exp(logp), one {@code rng.nextDouble()} per draw (PPO's rollouts and {@link #sampled}). */
+  public static int sample(double[] logp, java.util.random.RandomGenerator rng) {
+    double u = rng.nextDouble(), c = 0;
+    for (int i = 0; i < logp.length; i++) {
+      c += Math.exp(logp[i]);
+      if (u < c) return i;
+    }
+    return logp.length - 1;
+  }
+
   /** Whether {@link #sampled} can draw from this head: a categorical or Gaussian policy; Q-values and deterministic actors have no distribution. */
   public static boolean hasDistribution(HeadKind kind) {
     return kind instanceof HeadKind.Categorical || kind instanceof HeadKind.Gaussian;
@@ -61,14 +83,7 @@ public final class Actions {
     return new Agent() {
       @Override
       public int discreteAction(float[] obs) {
-        float[] logits = headOutput.apply(obs);
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (float l : logits) max = Math.max(max, l);
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp(logits[i] - max);
-        double u = rng.nextDouble() * sum;
-        for (int i = 0; i < p.length - 1; i++) if ((u -= p[i]) < 0) return i;
-        return p.length - 1;
+        return sample(logSoftmax(headOutput.apply(obs)), rng);
       }
 
       @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.rlcompress.model.Actions;
 import dev.rlcompress.env.EnvSpec;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.env.Step;
@@ -154,8 +155,8 @@ final class PixelRollouts {
       Outputs out = infer(manager, policy, obs, base * frameSize, nEnvs);
       for (int e = 0; e < nEnvs; e++) {
         int idx = base + e;
-        double[] lp = Ppo.logSoftmax(Arrays.copyOfRange(out.logits(), e * nActions, (e + 1) * nActions));
-        int a = Ppo.sample(lp, rng);
+        double[] lp = Actions.logSoftmax(Arrays.copyOfRange(out.logits(), e * nActions, (e + 1) * nActions));
+        int a = Actions.sample(lp, rng);
         acts[e] = a;
         actions[idx] = a;
         logp[idx] = (float) lp[a];

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.rlcompress.env.Space;
 import dev.rlcompress.env.VectorEnv;
+import dev.rlcompress.model.Actions;
 import dev.rlcompress.model.Head;
 import dev.rlcompress.model.HeadKind;
 import dev.rlcompress.model.Layer;
@@ -127,8 +128,8 @@ public final class Ppo {
           for (int e = 0; e < nEnvs; e++) {
             int idx = t * nEnvs + e;
             float[] logits = pi.forward(obs[e]);
-            double[] logp = logSoftmax(logits);
-            int a = sample(logp, rng);
+            double[] logp = Actions.logSoftmax(logits);
+            int a = Actions.sample(logp, rng);
             acts[e] = a;
             System.arraycopy(obs[e], 0, bObs, idx * obsDim, obsDim);
             bActions[idx] = a;
@@ -320,26 +321,6 @@ public final class Ppo {
     System.arraycopy(a, 0, c, 0, a.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
-  }
-
-  static double[] logSoftmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) max = Math.max(max, l);
-    double sum = 0;
-    for (float l : logits) sum += Math.exp(l - max);
-    double lse = max + Math.log(sum);
-    double[] r = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) r[i] = logits[i] - lse;
-    return r;
-  }
-
-  static int sample(double[] logp, java.util.random.RandomGenerator rng) {
-    double u = rng.nextDouble(), c = 0;
-    for (int i = 0; i < logp.length; i++) {
-      c += Math.exp(logp[i]);
-      if (u < c) return i;
-    }
-    return logp.length - 1;
   }
 
   static void shuffle(int[] a, java.util.random.RandomGenerator rng) {

@@ -32,7 +32,7 @@ class RolloutsTest {
         made.incrementAndGet();
         Env e = Envs.make("CartPole-v1");
         return new CountingClose(e, closed);
-      }, BALANCER, episodes, 77, seen::add, observed, jobs);
+      }, seed -> BALANCER, episodes, 77, seen::add, observed, jobs);
       assertArrayEquals(seq, par, "jobs=" + jobs);
       assertEquals(seqSeen.size(), seen.size(), "jobs=" + jobs + ": observations shown");
       for (int i = 0; i < seen.size(); i++) assertArrayEquals(seqSeen.get(i), seen.get(i), "jobs=" + jobs + " observation " + i);
