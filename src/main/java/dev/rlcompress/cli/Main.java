@@ -64,6 +64,14 @@ public final class Main implements Runnable {
           + " (see 'rlc " + (cmd.equals("rlc") ? "" : cmd + " ") + "--help')");
       return 2;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // an Error, not an Exception: picocli's handler above never sees it
+      long max = Runtime.getRuntime().maxMemory() >> 20;
+      System.err.println("rlc: error: out of memory (" + e.getMessage() + ", Java heap limit " + max
+          + " MB): ask for less (fewer episodes or models), or raise the limit, e.g. RLC_JAVA_OPTS=-Xmx" + 2 * Math.max(1, max >> 10) + "g");
+      return 1;
+    }
   }
 }

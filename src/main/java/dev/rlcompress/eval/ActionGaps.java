@@ -46,7 +46,8 @@ public final class ActionGaps {
     ModelProto proto = OnnxImporter.readProto(reference);
     PolicyModel ref = OnnxImporter.read(proto, reference.toString()).actionOnly();
     if (!ref.actionHead().kind().isDiscrete()) throw new UserError("action gaps need a discrete-action model");
-    List<float[]> states = new Calibration.Episodes(ref.provenance().envId(), episodes, EvalOptions.DEFAULT_SEED, 50_000).states(ref);
+    List<float[]> states = new Calibration.Episodes(ref.provenance().envId(), episodes, EvalOptions.DEFAULT_SEED,
+        ref.inputSize() > 10_000 ? Calibration.PIXEL_STATES : 50_000).states(ref); // Atari: 113 KB a state
     float[][] r;
     try (Policy p = Policy.of(proto, reference.toString(), "ort")) {
       r = p.run(states.toArray(new float[0][]));

@@ -172,16 +172,24 @@ public final class Elementwise implements Step {
    * 16 lanes ran only the tail), C2's first compile left the vector loop to an uncommon trap, and
    * after the trap the method ran C1 code that boxed every vector (4,800 bytes a call for the DQN's
    * 256-input layers, 2.1 against 1.5 µs for the static int8 layer, in a standalone harness).
+   *
+   * <p>The loop has the shape of the matrix kernels' accumulations, which have never boxed: the
+   * running vectors start at {@code zero} (0 is in the range anyway) and are only ever arguments of
+   * the fresh load's {@code min}/{@code max}, never receivers; the previous row's range is merged as
+   * scalars. The earlier loop ({@code lo = lo.min(v)} from a broadcast of {@code range[0]}) was
+   * compiled on one JIT run in five to twenty (AVX2, a full JavaRuntimeTest run) with its min, max and
+   * reductions not intrinsified: 12,864 bytes of boxes a call for the DQN, through 60 s of warm calls
+   * (JFR allocation samples in Elementwise.widenRange, lanewise MIN/MAX fallbacks).
    */
   static void widenRange(float[] x, int o, int n, float[] range) {
-    FloatVector lo = FloatVector.broadcast(S, range[0]), hi = FloatVector.broadcast(S, range[1]);
+    FloatVector lo = FloatVector.zero(S), hi = lo;
     for (int i = 0; i < n; i += L) {
       FloatVector v = FloatVector.fromArray(S, x, o + i);
-      lo = lo.min(v);
-      hi = hi.max(v);
+      lo = v.min(lo);
+      hi = v.max(hi);
     }
-    range[0] = lo.reduceLanes(VectorOperators.MIN);
-    range[1] = hi.reduceLanes(VectorOperators.MAX);
+    range[0] = Math.min(range[0], lo.reduceLanes(VectorOperators.MIN));
+    range[1] = Math.max(range[1], hi.reduceLanes(VectorOperators.MAX));
   }
 
   /** The uint8 code minus the zero point, as a float: what an integer kernel multiplies by. */
