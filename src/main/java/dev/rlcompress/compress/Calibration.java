@@ -57,7 +57,12 @@ public final class Calibration {
      * and every layer's input is kept for calibration (about 0.2 MB per Atari state).
      */
     public static Episodes of(String envId, int episodes, int maxStates, PolicyModel m) {
-      return of(envId, episodes, m.inputSize() > 10_000 ? Math.min(maxStates, PIXEL_STATES) : maxStates);
+      return of(envId, episodes, maxStatesFor(m, maxStates));
+    }
+
+    /** {@code maxStates}, or at most {@link #PIXEL_STATES} for a model whose observations are images (more than 10,000 values). */
+    public static int maxStatesFor(PolicyModel m, int maxStates) {
+      return m.inputSize() > 10_000 ? Math.min(maxStates, PIXEL_STATES) : maxStates;
     }
 
     public List<float[]> states(PolicyModel m) {

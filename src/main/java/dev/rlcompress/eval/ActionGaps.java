@@ -47,7 +47,7 @@ public final class ActionGaps {
     PolicyModel ref = OnnxImporter.read(proto, reference.toString()).actionOnly();
     if (!ref.actionHead().kind().isDiscrete()) throw new UserError("action gaps need a discrete-action model");
     List<float[]> states = new Calibration.Episodes(ref.provenance().envId(), episodes, EvalOptions.DEFAULT_SEED,
-        ref.inputSize() > 10_000 ? Calibration.PIXEL_STATES : 50_000).states(ref); // Atari: 113 KB a state
+        Calibration.Episodes.maxStatesFor(ref, 50_000)).states(ref); // an Atari state is 113 KB
     float[][] r;
     try (Policy p = Policy.of(proto, reference.toString(), "ort")) {
       r = p.run(states.toArray(new float[0][]));
